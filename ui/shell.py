@@ -1,0 +1,119 @@
+"""The page frame every page starts with: page config, language, the shared sidebar and the data.
+
+Navigation is Streamlit's file-based ``pages/`` with ``client.showSidebarNavigation = false``; this
+module draws the translated menu with ``st.page_link`` and carries the language in the URL
+(``?lang=zh``), so a shared link keeps it. ``st.navigation`` is deliberately not used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from cbe_core.i18n import LANG_NAMES, LANGS, normalise_lang
+from cbe_core.i18n import t as translate
+
+from .data import SOURCE_KEY, Dataset, current_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# page id -> (script path relative to the app root, icon, catalog key of its menu label)
+PAGES: dict[str, tuple[str, str, str]] = {
+    "home": ("app.py", ":material/home:", "nav.home"),
+    "data": ("pages/1_Data.py", ":material/upload_file:", "nav.data"),
+    "diagnostics": ("pages/2_Diagnostics.py", ":material/monitor_heart:", "nav.diagnostics"),
+    "competitors": ("pages/3_Competitors.py", ":material/compare_arrows:", "nav.competitors"),
+    "logistics": ("pages/4_Logistics.py", ":material/local_shipping:", "nav.logistics"),
+    "customers": ("pages/5_Customers.py", ":material/groups:", "nav.customers"),
+}
+
+# which tables each page needs (required, optional) - shown on the landing page and in require()
+NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "diagnostics": (("orders",), ("traffic", "ads", "products")),
+    "competitors": (("competitors",), ("reviews", "products")),
+    "logistics": ((), ("products", "rate_cards", "shipments", "orders")),
+    "customers": (("orders",), ()),
+}
+
+LANG_KEY = "lang"
+
+
+def current_lang() -> str:
+    value = st.session_state.get(LANG_KEY) or st.query_params.get(LANG_KEY)
+    return normalise_lang(value)
+
+
+@dataclass
+class PageContext:
+    page: str
+    lang: str
+    data: Dataset
+
+    def t(self, key: str, **params: object) -> str:
+        return translate(key, self.lang, **params)
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        return self.data.frame(name)
+
+    def key(self, *names: str) -> str:
+        return self.data.key(*names)
+
+    def require(self, *names: str) -> None:
+        """Stop the page with a translated message when a required table is not loaded."""
+        missing = [n for n in names if self.data.frame(n) is None]
+        if not missing:
+            return
+        tables = ", ".join(self.t(f"table.{n}") for n in missing)
+        st.warning(self.t("ui.needs_tables", tables=tables), icon=":material/info:")
+        for n in missing:
+            if n in self.data.errors:
+                st.error(self.data.errors[n].message(self.lang))
+        st.page_link(PAGES["data"][0], label=self.t("nav.data"), icon=PAGES["data"][1],
+                     query_params=link_params(self.lang))
+        st.stop()
+
+
+def link_params(lang: str) -> dict[str, str]:
+    return {LANG_KEY: lang} if lang != "en" else {}
+
+
+def start_page(page: str) -> PageContext:
+    """Set up a page: config, language, sidebar, data. Call first in every page script."""
+    lang = current_lang()
+    title = translate(PAGES[page][2], lang) if page != "home" else translate("app.title", lang)
+    st.set_page_config(page_title=f"{title} · CBE", page_icon=":material/insights:", layout="wide",
+                       initial_sidebar_state="expanded")
+    with st.sidebar:
+        lang = normalise_lang(st.selectbox(
+            "Language / 语言", LANGS, index=LANGS.index(lang), format_func=LANG_NAMES.get,
+            key=LANG_KEY, bind="query-params",
+        ))
+        st.markdown(f"### {translate('app.title', lang)}")
+        for path, icon, label_key in PAGES.values():
+            if (ROOT / path).exists():
+                st.page_link(path, label=translate(label_key, lang), icon=icon, query_params=link_params(lang))
+        st.divider()
+        st.radio(
+            translate("ui.source", lang), ("sample", "upload"),
+            format_func=lambda s: translate(f"ui.source.{s}", lang),
+            key=SOURCE_KEY, persist_state="session",
+        )
+        data = current_dataset()
+        _sidebar_health(data, lang)
+    return PageContext(page, lang, data)
+
+
+def _sidebar_health(data: Dataset, lang: str) -> None:
+    if not data.tables and not data.errors:
+        st.caption(translate("ui.no_uploads", lang))
+        return
+    lines = []
+    for name, item in data.tables.items():
+        lines.append(f"- {translate(f'table.{name}', lang)}: {len(item.frame):,}")
+    for name in data.errors:
+        lines.append(f"- {translate(f'table.{name}', lang)}: ⚠️ {translate('ui.load_failed', lang)}")
+    st.caption(translate("ui.loaded_tables", lang))
+    st.markdown("\n".join(lines))
