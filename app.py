@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.health import health_table
-from ui.shell import NEEDS, PAGES, link_params, start_page
+from ui.shell import NEEDS, PAGES, page_link, start_page
 
 ctx = start_page("home")
 st.title(ctx.t("app.title"))
@@ -27,7 +27,7 @@ for i, page in enumerate(("diagnostics", "competitors", "logistics", "customers"
             st.caption(ctx.t("home.needs_nothing"))
         if optional:
             st.caption(ctx.t("home.optional", optional=names(optional)))
-        st.page_link(path, label=ctx.t("home.open"), icon=icon, query_params=link_params(ctx.lang))
+        page_link(path, ctx.t("home.open"), icon, ctx.lang)
 
 st.subheader(ctx.t("home.health"))
 table = health_table(ctx.data, ctx.lang)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from cbe_core.i18n import LANG_NAMES, LANGS, normalise_lang
 from cbe_core.i18n import t as translate
@@ -71,13 +72,23 @@ class PageContext:
         for n in missing:
             if n in self.data.errors:
                 st.error(self.data.errors[n].message(self.lang))
-        st.page_link(PAGES["data"][0], label=self.t("nav.data"), icon=PAGES["data"][1],
-                     query_params=link_params(self.lang))
+        page_link(PAGES["data"][0], self.t("nav.data"), PAGES["data"][1], self.lang)
         st.stop()
 
 
 def link_params(lang: str) -> dict[str, str]:
     return {LANG_KEY: lang} if lang != "en" else {}
+
+
+def page_link(path: str, label: str, icon: str, lang: str) -> None:
+    """``st.page_link`` carrying the language; pages not (yet) present are skipped, and so are links
+    when a page script is run as the entry point (``AppTest.from_file("pages/...")``)."""
+    if not (ROOT / path).exists():
+        return
+    try:
+        st.page_link(path, label=label, icon=icon, query_params=link_params(lang))
+    except StreamlitPageNotFoundError:
+        pass
 
 
 def start_page(page: str) -> PageContext:
@@ -93,8 +104,7 @@ def start_page(page: str) -> PageContext:
         ))
         st.markdown(f"### {translate('app.title', lang)}")
         for path, icon, label_key in PAGES.values():
-            if (ROOT / path).exists():
-                st.page_link(path, label=translate(label_key, lang), icon=icon, query_params=link_params(lang))
+            page_link(path, translate(label_key, lang), icon, lang)
         st.divider()
         st.radio(
             translate("ui.source", lang), ("sample", "upload"),
