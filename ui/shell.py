@@ -7,6 +7,7 @@ module draws the translated menu with ``st.page_link`` and carries the language 
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,10 +86,8 @@ def page_link(path: str, label: str, icon: str, lang: str) -> None:
     when a page script is run as the entry point (``AppTest.from_file("pages/...")``)."""
     if not (ROOT / path).exists():
         return
-    try:
+    with contextlib.suppress(StreamlitPageNotFoundError):
         st.page_link(path, label=label, icon=icon, query_params=link_params(lang))
-    except StreamlitPageNotFoundError:
-        pass
 
 
 def start_page(page: str) -> PageContext:
