@@ -207,13 +207,17 @@ REVIEWS = Table(
 )
 
 # Shipping tables, designed for cbe_core.logistics. One rate_cards row is one service to one
-# destination (or one weight band of it: several rows with the same service and increasing
-# band_max_kg). Pricing schemes:
-#   per_kg       price = per_parcel_fee + per_kg_price * chargeable_kg (chargeable_kg >= min_chargeable_kg)
+# destination (or one weight band of it: several rows with the same service and dest and increasing
+# band_max_kg; the row whose band_max_kg is the smallest >= the chargeable weight applies).
+# Pricing schemes (all money in the card's currency, USD in the bundled defaults):
+#   per_kg       price = per_parcel_fee + per_kg_price * chargeable_kg
 #   first_extra  price = per_parcel_fee + first_weight_price
 #                        + ceil((kg - first_weight_kg) / extra_weight_step_kg) * extra_weight_price
-#   (bands)      the row whose band_max_kg is the smallest >= chargeable weight applies
-# overseas_warehouse and fba rows add the per-unit warehouse costs in the columns after loss_rate.
+# chargeable_kg = max(actual, L*W*H / volumetric_divisor, min_chargeable_kg) rounded up to rounding_kg.
+# overseas_warehouse and fba rows price the unit instead: first leg (per kg or per CBM, plus a fixed
+# fee per inbound shipment shared over its units) + storage + pick & pack + last mile / fulfilment fee
+# (fba rows without fulfilment_fee use cbe_core/data/fba_fees.csv). transit_days_* is the time to the
+# buyer; lead_days_* the inbound time to the warehouse (for reorder points).
 RATE_CARDS = Table(
     "rate_cards",
     (
@@ -240,11 +244,16 @@ RATE_CARDS = Table(
         C("loss_rate", "pct", False, "丢件率"),
         C("first_leg_per_kg", "money", False, "头程每公斤"),
         C("first_leg_per_cbm", "money", False, "头程每立方"),
+        C("first_leg_fixed", "money", False, "头程固定费", help="per inbound shipment, shared over its units"),
+        C("lead_days_min", "float", False, "头程时效下限"),
+        C("lead_days_max", "float", False, "头程时效上限"),
         C("storage_per_cbm_month", "money", False, "仓储费"),
+        C("storage_peak_per_cbm_month", "money", False, "旺季仓储费", help="October to December"),
         C("pick_pack_fee", "money", False, "操作费"),
         C("last_mile_fee", "money", False, "尾程费"),
         C("fulfilment_fee", "money", False, "fba fee", "配送费"),
         C("source", "text", False, "来源"),
+        C("confidence", "category", False, "可信度", help="official / secondary / weak / illustrative"),
         C("as_of", "date", False, "有效日期"),
     ),
     "shipping rate cards: one row per service and destination (or weight band)",
