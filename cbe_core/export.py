@@ -137,3 +137,69 @@ def write_workbook(
     if path is not None:
         Path(path).write_bytes(data)
     return data
+
+
+# RFM segment lists (issue 5) -----------------------------------------------------------------------
+SEGMENT_SHEET_COLUMNS = (
+    "customer_id", "email", "customer_name", "first_order", "last_order", "recency_days", "frequency",
+    "monetary", "aov", "r_score", "f_score", "m_score", "segment", "action",
+)
+
+
+def segments_workbook(
+    customers: pd.DataFrame,
+    segments: list[str] | None = None,
+    *,
+    lang: str = "en",
+    path: str | Path | None = None,
+) -> bytes:
+    """Segment customer lists for campaigns: a Summary sheet (segment, customers, share of all customers,
+    revenue, average R/F/M, suggested action) and one sheet per chosen segment with the customer rows
+    (id, the contact fields the orders carry, RFM values, scores, segment, action), headers and segment
+    names in ``lang``. ``customers`` is :attr:`cbe_core.rfm.RfmResult.customers`; ``segments`` are
+    segment keys (None = every segment that has customers). Built on :func:`write_workbook`."""
+    from .errors import DataError
+    from .i18n import t
+    from .rfm import segment_summary
+
+    known = [str(c) for c in customers["segment"].cat.categories]
+    if segments is None:
+        present = set(customers["segment"].astype("str"))
+        segments = [s for s in known if s in present]
+    unknown = [s for s in segments if s not in known]
+    if unknown:
+        raise DataError("err.rfm.unknown_segments", unknown=", ".join(unknown), known=", ".join(known))
+    chosen = [s for s in known if s in set(segments)]
+
+    def head(col: str) -> str:
+        return t(f"rfm.col.{col}", lang)
+
+    summ = segment_summary(customers)
+    summ = summ.loc[summ["segment"].isin(chosen)]
+    summary = pd.DataFrame({
+        head("segment"): [t(f"rfm.seg.{s}", lang) for s in summ["segment"]],
+        head("customers"): summ["customers"].to_numpy(),
+        head("share"): summ["share"].to_numpy(),
+        head("revenue"): summ["revenue"].to_numpy(),
+        head("avg_recency_days"): summ["recency_days"].round(1).to_numpy(),
+        head("avg_frequency"): summ["frequency"].round(2).to_numpy(),
+        head("avg_monetary"): summ["monetary"].round(2).to_numpy(),
+        head("action"): [t(f"rfm.seg.{s}.action", lang) for s in summ["segment"]],
+    })
+    sheets: dict[str, pd.DataFrame] = {t("rfm.sheet.summary", lang): summary}
+    seg_text = customers["segment"].astype("str")
+    for s in chosen:
+        rows = customers.loc[seg_text == s]
+        frame = pd.DataFrame(index=range(len(rows)))
+        for col in SEGMENT_SHEET_COLUMNS:
+            if col == "segment":
+                frame[head(col)] = t(f"rfm.seg.{s}", lang)
+            elif col == "action":
+                frame[head(col)] = t(f"rfm.seg.{s}.action", lang)
+            elif col in rows.columns:
+                frame[head(col)] = rows[col].to_numpy()
+        sheets[t(f"rfm.seg.{s}", lang)] = frame
+    money = "#,##0.00"
+    formats = {head("share"): "0.0%", head("revenue"): money, head("monetary"): money, head("aov"): money,
+               head("avg_monetary"): money}
+    return write_workbook(sheets, path, number_formats=formats)
