@@ -12,7 +12,7 @@ Planted situations (see ``sample_data/README`` and ``/work/notes/PLANTS.md``), o
 - **C1** in :data:`C1_CATEGORY`-like category (the first of outdoor/home/kitchen/... present), the
   competitor brand :data:`C1_BRAND` sells about 25% below the category's own median price, its
   positive reviews praise *battery life* in about 60% of cases (ours in about 6%), and its estimated
-  monthly units triple over the period while our products in that category slowly lose units;
+  monthly units grow fivefold over the period (accelerating) while our products in that category slowly lose units;
 - **C2** the competitor brand :data:`C2_BRAND` is on promotion (price below list price by 15-35%) in
   about 60% of snapshots; other listings promote in about 8%.
 
@@ -100,7 +100,7 @@ def _listings(products: pd.DataFrame, rng: np.random.Generator, c1_cat: str) -> 
     for k, cat in enumerate(categories):
         median = float(own.loc[own["category"] == cat, "base_price"].median())
         n = int(rng.integers(3, 7))
-        names = [brands.pop() for _ in range(n)]
+        names = [brands.pop() if brands else f"{_BRANDS[(k + j) % len(_BRANDS)]} {k + 1}" for j in range(n)]
         if cat == c1_cat:
             names[0] = C1_BRAND
         if k == (1 if len(categories) > 1 else 0):
@@ -143,7 +143,7 @@ def _snapshots(listings: pd.DataFrame, dates: pd.DatetimeIndex, rng: np.random.G
     season = 1 + 0.25 * np.sin(2 * np.pi * (dates.dayofyear.to_numpy()[None, :] - 250) / 365.25)
     growth = np.ones((n_l, n_d))
     if plant:
-        growth = np.where(is_c1, 1 + 2.2 * t, growth)
+        growth = np.where(is_c1, 1 + 4.0 * t**2, growth)
         growth = np.where(own_c1cat, 1 - 0.35 * t, growth)
     promo_lift = np.where(on_promo, 1.25, 1.0)
     units = listings["base_units"].to_numpy()[:, None] * season * growth * promo_lift
