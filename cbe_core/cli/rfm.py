@@ -1,0 +1,78 @@
+"""``python -m cbe_core rfm FILE [--as-of D] [--window-days N] [--segments ...] [--out segments.xlsx]
+[--json] [--lang en|zh]``: RFM segments of an orders file and the segment lists in Excel.
+
+Without ``--segments`` every segment with customers goes in the workbook. ``--json`` prints
+``{"as_of", "window_days", "customers", "segments": {key: {"name", "customers", "share", "revenue"}},
+"notes", "workbook"}`` (segments in rule order, empty ones included)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="orders file (CSV or XLSX) with customer ids")
+    parser.add_argument("--as-of", help="analysis date YYYY-MM-DD, exclusive (default: the day after the last order)")
+    parser.add_argument("--window-days", type=int, help="only orders in the last N days before --as-of")
+    parser.add_argument("--segments", nargs="+", metavar="SEGMENT",
+                        help="segment keys or names for the workbook (default: all), e.g. champions at_risk")
+    parser.add_argument("--out", help="write the segment workbook (.xlsx) here")
+    parser.add_argument("--json", action="store_true", help="print per-segment counts and revenue as JSON")
+    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of text and workbook")
+
+
+def resolve_segments(wanted: list[str], keys: list[str], lang: str) -> list[str]:
+    """Segment keys from keys or display names (either language), comma or space separated."""
+    from cbe_core.errors import DataError
+    from cbe_core.i18n import t
+
+    lookup = {}
+    for k in keys:
+        lookup[k.lower()] = k
+        for lg in ("en", "zh"):
+            lookup[t(f"rfm.seg.{k}", lg).lower()] = k
+    out, unknown = [], []
+    for item in (p.strip() for w in wanted for p in w.split(",")):
+        if not item:
+            continue
+        key = lookup.get(item.lower()) or lookup.get(item.lower().replace(" ", "_").replace("-", "_"))
+        (out if key else unknown).append(key or item)
+    if unknown:
+        raise DataError("err.rfm.unknown_segments", unknown=", ".join(unknown), known=", ".join(keys))
+    return list(dict.fromkeys(out))
+
+
+def run(args: argparse.Namespace) -> int:
+    from cbe_core import export, rfm
+    from cbe_core.i18n import t
+    from cbe_core.io import read_table
+
+    orders, _report = read_table(args.file, "orders")
+    result = rfm.analyse(orders, as_of=args.as_of, window_days=args.window_days)
+    keys = list(result.segments["segment"])
+    chosen = resolve_segments(args.segments, keys, args.lang) if args.segments else None
+    if args.out:
+        export.segments_workbook(result.customers, chosen, lang=args.lang, path=args.out)
+    notes = [t(n.key, args.lang, **n.params) for n in result.notes]
+    if args.json:
+        segs = {
+            row.segment: {"name": t(f"rfm.seg.{row.segment}", args.lang), "customers": int(row.customers),
+                          "share": round(float(row.share), 4), "revenue": round(float(row.revenue), 2)}
+            for row in result.segments.itertuples(index=False)
+        }
+        print(json.dumps({"as_of": result.as_of.date().isoformat(), "window_days": result.window_days,
+                          "customers": int(len(result.customers)), "segments": segs, "notes": notes,
+                          "workbook": args.out}, ensure_ascii=False, indent=1))
+        return 0
+    print(t("rfm.cli.header", args.lang, as_of=result.as_of.date().isoformat(), customers=f"{len(result.customers):,}"))
+    width = max(len(t(f"rfm.seg.{k}", args.lang)) for k in keys) + 2
+    for row in result.segments.itertuples(index=False):
+        name = t(f"rfm.seg.{row.segment}", args.lang)
+        print(f"  {name:<{width}} {int(row.customers):>8,} {row.share:>7.1%} {row.revenue:>14,.2f}")
+    for line in notes:
+        print(line, file=sys.stderr)
+    if args.out:
+        print(t("rfm.cli.written", args.lang, path=args.out))
+    return 0
