@@ -21,7 +21,7 @@ import pandas as pd
 # carrier -> (service, mode, median transit days, log-sd, loss rate, promised days, cs hours mean,
 #             per-kg price, per-parcel fee)
 CARRIERS: dict[str, tuple] = {
-    "PostAir": ("Postal registered air mail", "postal", 11.0, 0.25, 0.008, 15, 30.0, 11.0, 2.8),
+    "PostAir": ("Postal registered air mail", "postal", 11.0, 0.25, 0.006, 15, 30.0, 11.0, 2.8),
     "LineOne": ("Dedicated line economy", "dedicated_line", 8.5, 0.20, 0.006, 12, 18.0, 10.0, 3.8),
     "RapidLine": ("Dedicated line fast", "dedicated_line", 6.3, 0.16, 0.004, 9, 10.0, 12.5, 4.5),
     "WingExpress": ("Express courier", "express", 3.2, 0.22, 0.002, 6, 4.0, 11.0, 13.0),
@@ -45,16 +45,18 @@ _MIX = {
 def _literal_orders() -> pd.DataFrame:
     """A small stand-in when the store has no orders (used by tests and early development)."""
     rng = np.random.default_rng(0)
-    n = 600
+    n = 6000
     dates = pd.Timestamp("2025-05-01") + pd.to_timedelta(rng.integers(0, 549, n), unit="D")
-    return pd.DataFrame({
-        "order_id": [f"O{i:05d}" for i in range(n)],
-        "order_date": dates,
-        "sku": rng.choice(["SKU-1", "SKU-2", "SKU-3"], n),
-        "quantity": rng.integers(1, 3, n),
-        "country": rng.choice(["US", "DE", "GB", "JP", "FR"], n, p=[0.45, 0.2, 0.15, 0.15, 0.05]),
-        "channel": rng.choice(["amazon", "shopify", "tiktok"], n),
-    })
+    return pd.DataFrame(
+        {
+            "order_id": [f"O{i:05d}" for i in range(n)],
+            "order_date": dates,
+            "sku": rng.choice(["SKU-1", "SKU-2", "SKU-3"], n),
+            "quantity": rng.integers(1, 3, n),
+            "country": rng.choice(["US", "DE", "GB", "JP", "FR"], n, p=[0.45, 0.2, 0.15, 0.15, 0.05]),
+            "channel": rng.choice(["amazon", "shopify", "tiktok"], n),
+        }
+    )
 
 
 def rate_cards() -> pd.DataFrame:
@@ -64,7 +66,9 @@ def rate_cards() -> pd.DataFrame:
     return default_rate_cards()
 
 
-def generate(store: dict[str, pd.DataFrame] | None = None, seed: int = 7, plant: bool = True) -> dict[str, pd.DataFrame]:
+def generate(
+    store: dict[str, pd.DataFrame] | None = None, seed: int = 7, plant: bool = True
+) -> dict[str, pd.DataFrame]:
     """Rate cards and one shipment per order (at most ``MAX_SHIPMENTS``, a seeded sample).
 
     ``store["orders"]`` needs ``order_id`` and ``order_date``; ``sku``, ``quantity``, ``country``,
@@ -76,8 +80,11 @@ def generate(store: dict[str, pd.DataFrame] | None = None, seed: int = 7, plant:
     orders = store.get("orders")
     if orders is None or len(orders) == 0:
         orders = _literal_orders()
-    cols = [c for c in ("order_id", "order_date", "sku", "quantity", "country", "channel", "cancelled")
-            if c in orders.columns]
+    cols = [
+        c
+        for c in ("order_id", "order_date", "sku", "quantity", "country", "channel", "cancelled")
+        if c in orders.columns
+    ]
     o = orders[cols].copy()
     if "cancelled" in o.columns:
         o = o.loc[~o["cancelled"].astype(bool)]
@@ -93,8 +100,11 @@ def generate(store: dict[str, pd.DataFrame] | None = None, seed: int = 7, plant:
     if "quantity" not in o.columns:
         o["quantity"] = 1
     o["line_weight"] = o["weight_kg"] * o["quantity"]
-    agg = {"order_date": ("order_date", "min"), "line_weight": ("line_weight", "sum"),
-           "units": ("quantity", "sum")}
+    agg = {
+        "order_date": ("order_date", "min"),
+        "line_weight": ("line_weight", "sum"),
+        "units": ("quantity", "sum"),
+    }
     for c in ("country", "channel"):
         if c in o.columns:
             agg[c] = (c, "first")
@@ -107,10 +117,16 @@ def generate(store: dict[str, pd.DataFrame] | None = None, seed: int = 7, plant:
     missing = ~np.isfinite(weight) | (weight <= 0)
     weight[missing] = np.round(rng.gamma(3.0, 0.18, missing.sum()) * parcels["units"].to_numpy()[missing], 3)
     weight = np.clip(weight, 0.05, 30.0)
-    dest = (parcels["country"].astype(str).to_numpy() if "country" in parcels.columns
-            else np.full(n, "US", dtype=object))
-    channel = (parcels["channel"].astype(str).str.lower().to_numpy() if "channel" in parcels.columns
-               else np.full(n, "shopify", dtype=object))
+    dest = (
+        parcels["country"].astype(str).to_numpy()
+        if "country" in parcels.columns
+        else np.full(n, "US", dtype=object)
+    )
+    channel = (
+        parcels["channel"].astype(str).str.lower().to_numpy()
+        if "channel" in parcels.columns
+        else np.full(n, "shopify", dtype=object)
+    )
 
     names = list(CARRIERS)
     idx = np.empty(n, dtype=int)
@@ -133,9 +149,11 @@ def generate(store: dict[str, pd.DataFrame] | None = None, seed: int = 7, plant:
     per_kg = table[idx, 7].astype(float)
     fee = table[idx, 8].astype(float)
 
-    ship_date = (pd.to_datetime(parcels["order_date"]).dt.normalize()
-                 + pd.to_timedelta(rng.integers(0, 3, n), unit="D")
-                 + pd.to_timedelta(rng.integers(9, 19, n), unit="h"))
+    ship_date = (
+        pd.to_datetime(parcels["order_date"]).dt.normalize()
+        + pd.to_timedelta(rng.integers(0, 3, n), unit="D")
+        + pd.to_timedelta(rng.integers(9, 19, n), unit="h")
+    )
     ship_days = ship_date.to_numpy()
     last_ship = ship_days.max()
     recent = ship_days > last_ship - np.timedelta64(PLANT_L2_WINDOW_DAYS, "D")
@@ -152,25 +170,29 @@ def generate(store: dict[str, pd.DataFrame] | None = None, seed: int = 7, plant:
     cutoff = last_ship - np.timedelta64(2, "D")
     # parcels not yet due at the end of the history are still in transit
     in_transit = delivery.to_numpy() > cutoff
-    status = np.where(lost, "lost", np.where(returned, "returned", np.where(in_transit, "in_transit", "delivered")))
+    status = np.where(
+        lost, "lost", np.where(returned, "returned", np.where(in_transit, "in_transit", "delivered"))
+    )
     delivery = delivery.where(status == "delivered")
     cs_hours = np.round(rng.gamma(2.0, cs_mean / 2.0), 1)
     cost = np.round(fee + per_kg * np.maximum(weight, 0.05) * (1 + 0.05 * rng.standard_normal(n)), 2)
 
-    shipments = pd.DataFrame({
-        "shipment_id": [f"SP{seed:02d}{i:07d}" for i in range(n)],
-        "carrier": pd.array(np.array(names, dtype=object)[idx], dtype="str"),
-        "ship_date": ship_date.to_numpy().astype("datetime64[ns]"),
-        "status": pd.array(status, dtype="str"),
-        "delivery_date": delivery.to_numpy().astype("datetime64[ns]"),
-        "service": pd.array(table[idx, 0], dtype="str"),
-        "mode": pd.array(table[idx, 1], dtype="str"),
-        "dest": pd.array(dest, dtype="str"),
-        "order_id": pd.array(parcels["order_id"].astype(str).to_numpy(), dtype="str"),
-        "promised_days": promised,
-        "cost": cost,
-        "weight_kg": np.round(weight, 3),
-        "cs_response_hours": cs_hours,
-    })
+    shipments = pd.DataFrame(
+        {
+            "shipment_id": [f"SP{seed:02d}{i:07d}" for i in range(n)],
+            "carrier": pd.array(np.array(names, dtype=object)[idx], dtype="str"),
+            "ship_date": ship_date.to_numpy().astype("datetime64[ns]"),
+            "status": pd.array(status, dtype="str"),
+            "delivery_date": delivery.to_numpy().astype("datetime64[ns]"),
+            "service": pd.array(table[idx, 0], dtype="str"),
+            "mode": pd.array(table[idx, 1], dtype="str"),
+            "dest": pd.array(dest, dtype="str"),
+            "order_id": pd.array(parcels["order_id"].astype(str).to_numpy(), dtype="str"),
+            "promised_days": promised,
+            "cost": cost,
+            "weight_kg": np.round(weight, 3),
+            "cs_response_hours": cs_hours,
+        }
+    )
     shipments = shipments.sort_values(["ship_date", "shipment_id"], kind="stable").reset_index(drop=True)
     return {"rate_cards": rate_cards(), "shipments": shipments}
