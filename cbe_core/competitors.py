@@ -28,8 +28,21 @@ week of the window to the last), ``promo_frequency`` (share of the listing's wee
 minus first week; shares are computed per week over the listings seen that week).
 
 Gap analysis (per own product and dimension, thresholds in :data:`GAP_RULES`, editable data):
-``status`` is ``lead``/``par``/``lag``; ``severity`` ``high``/``medium`` for lags, ``low`` otherwise;
-``move`` is a catalog key (``comp.move.*``) with the suggested response.
+``status`` is ``lead``/``par``/``lag`` (``unknown`` without data); ``severity`` ``high``/``medium`` for
+lags, ``low`` otherwise; ``move`` is a catalog key (``comp.move.*``) with the suggested response.
+``value`` is ours and ``benchmark`` the set's, in the dimension's unit; ``gap`` the graded quantity:
+
+=========  ===================  =================================  ========================================
+dimension  value / benchmark    gap                                rival
+=========  ===================  =================================  ========================================
+price      price / median       price_index                        cheapest competitor
+rating     stars / median       value - benchmark (stars)          -
+reviews    count / median       value / benchmark                  -
+promotion  our / top frequency  top - ours (share of weeks)        most frequent promoter
+share      our share change /   our share change (points, 0.01 =   competitor with the largest share gain
+           best rival's gain    1 point)
+features   rival / our rate     smoothed praise ratio              brand praised (``detail`` = phrase)
+=========  ===================  =================================  ========================================
 """
 
 from __future__ import annotations
@@ -71,7 +84,7 @@ CHANGE_COLUMNS = [
     "rating_last", "rating_change", "review_velocity", "share_first", "share_last", "share_change",
 ]
 GAP_COLUMNS = ["set_id", "product_id", "sku", "title", "dimension", "status", "severity", "value", "benchmark",
-               "rival", "detail", "move"]
+               "gap", "rival", "detail", "move"]
 TREND_COLUMNS = ["set_id", "week", "product_id", "brand", "is_own", "est_monthly_units", "share", "price",
                  "list_price", "promo_depth", "on_promo"]
 
@@ -287,8 +300,9 @@ def gap_analysis(comparison: pd.DataFrame, changes: pd.DataFrame, features: pd.D
     rivals = comparison.loc[~comparison["is_own"]]
     parts = []
 
-    def part(dim, value, bench, status, severity, move, rival=None, detail=None):
+    def part(dim, value, bench, gap, status, severity, move, rival=None, detail=None):
         p = base.copy()
+        p["gap"] = np.asarray(gap, dtype=float)
         p["dimension"] = dim
         p["status"] = status
         p["severity"] = severity
@@ -306,18 +320,18 @@ def gap_analysis(comparison: pd.DataFrame, changes: pd.DataFrame, features: pd.D
     move = np.select([(st == "lag") & rating_ahead, st == "lag", st == "lead"],
                      ["comp.move.differentiate", "comp.move.match_price", "comp.move.use_price_edge"],
                      "comp.move.hold")
-    part("price", own["price_index"], np.ones(len(own)), st, sev, move, rival=own["set_id"].map(cheapest))
+    part("price", own["price"], own["set_median_price"], own["price_index"], st, sev, move, rival=own["set_id"].map(cheapest))
     # rating
     diff = own["rating"] - own["set_median_rating"]
     st, sev = _grade(diff, rules["rating"], lower_is_worse=True)
     move = np.select([st == "lag", st == "lead"], ["comp.move.fix_quality", "comp.move.promote_rating"], "comp.move.hold")
-    part("rating", own["rating"], own["set_median_rating"], st, sev, move)
+    part("rating", own["rating"], own["set_median_rating"], diff, st, sev, move)
     # review volume
     ratio = own["review_count"] / own["set_median_reviews"].where(own["set_median_reviews"] > 0)
     st, sev = _grade(ratio, rules["reviews"], lower_is_worse=True)
     move = np.select([st == "lag", st == "lead"], ["comp.move.push_reviews", "comp.move.show_social_proof"],
                      "comp.move.hold")
-    part("reviews", own["review_count"], own["set_median_reviews"], st, sev, move)
+    part("reviews", own["review_count"], own["set_median_reviews"], ratio, st, sev, move)
     # promotion: the busiest promoter of the set against our own frequency over the window
     ch = changes.set_index(["set_id", "product_id"])
     riv_ch = changes.loc[~changes["is_own"]].sort_values("promo_frequency", ascending=False, kind="stable")
@@ -328,7 +342,7 @@ def gap_analysis(comparison: pd.DataFrame, changes: pd.DataFrame, features: pd.D
     st, sev = _grade(top_freq - own_freq, rules["promotion"], lower_is_worse=False)
     move = np.select([st == "lag", st == "lead"], ["comp.move.test_promotion", "comp.move.check_promo_margin"],
                      "comp.move.hold")
-    part("promotion", own_freq, top_freq, st, sev, move, rival=own["set_id"].map(busiest["brand"]))
+    part("promotion", own_freq, top_freq, top_freq - own_freq, st, sev, move, rival=own["set_id"].map(busiest["brand"]))
     # share momentum; the rival is the set's biggest gainer
     own_sc = pd.Series(ch["share_change"].reindex(pd.MultiIndex.from_frame(own[["set_id", "product_id"]])).to_numpy(),
                        index=own.index)
@@ -336,7 +350,7 @@ def gap_analysis(comparison: pd.DataFrame, changes: pd.DataFrame, features: pd.D
     gainer = gainer.drop_duplicates("set_id").set_index("set_id")
     st, sev = _grade(own_sc, rules["share"], lower_is_worse=True)
     move = np.select([st == "lag", st == "lead"], ["comp.move.defend_share", "comp.move.scale_up"], "comp.move.hold")
-    part("share", own_sc, own["set_id"].map(gainer["share_change"]), st, sev, move,
+    part("share", own_sc, own["set_id"].map(gainer["share_change"]), own_sc, st, sev, move,
          rival=own["set_id"].map(gainer["brand"]))
     # features competitors are praised for (from review mining): the strongest per set
     if features is not None and len(features):
@@ -344,7 +358,7 @@ def gap_analysis(comparison: pd.DataFrame, changes: pd.DataFrame, features: pd.D
         r = own["set_id"].map(top["ratio"])
         st, sev = _grade(r, rules["features"], lower_is_worse=False)
         st = np.where(st == "unknown", "par", st)
-        part("features", own["set_id"].map(top["comp_rate"]), own["set_id"].map(top["own_rate"]), st, sev,
+        part("features", own["set_id"].map(top["comp_rate"]), own["set_id"].map(top["own_rate"]), r, st, sev,
              np.where(st == "lag", "comp.move.close_feature_gap", "comp.move.hold"),
              rival=own["set_id"].map(top["brand"]), detail=own["set_id"].map(top["phrase"]))
     gaps = pd.concat(parts, ignore_index=True)
@@ -398,3 +412,47 @@ def export_sheets(result: CompetitorResult) -> dict[str, pd.DataFrame]:
         sheets["review_features"] = result.reviews.features
         sheets["review_phrases"] = result.reviews.phrases
     return sheets
+
+
+def _fmt_params(row: Mapping, lang: str) -> dict[str, object]:
+    from .i18n import t
+
+    dim = str(row["dimension"])
+    v, b = float(row["value"]), float(row["benchmark"])
+    p: dict[str, object] = {"title": row["title"], "rival": row.get("rival") if pd.notna(row.get("rival")) else "-",
+                            "detail": row.get("detail") if pd.notna(row.get("detail")) else "",
+                            "dimension": t(f"comp.dim.{dim}", lang)}
+    if dim == "price":
+        p["pct"] = f"{abs(float(row['gap']) - 1):.0%}"
+    elif dim == "rating":
+        p["value"], p["benchmark"] = f"{v:.1f}", f"{b:.1f}"
+    elif dim == "reviews":
+        p["value"], p["benchmark"] = f"{v:,.0f}", f"{b:,.0f}"
+    elif dim == "promotion" or dim == "features":
+        p["value"], p["benchmark"] = f"{v:.0%}", f"{b:.0%}"
+        if dim == "features":
+            p["ratio"] = f"{float(row['gap']):.1f}"
+    elif dim == "share":
+        p["pp"] = f"{abs(v) * 100:.1f}"
+        p["rival_pp"] = f"{b * 100:+.1f}"
+    return p
+
+
+def describe(gaps: pd.DataFrame, lang: str = "en") -> list[str]:
+    """One sentence per gap row, in ``lang`` (for the command line and the page's answer)."""
+    from .i18n import has, t
+
+    out = []
+    for row in gaps.to_dict("records"):  # the few rows shown, not the data
+        key = f"comp.gap.{row['dimension']}.{row['status']}"
+        if not has(key):
+            key = "comp.gap.unknown" if row["status"] == "unknown" else "comp.gap.par"
+        out.append(t(key, lang, **_fmt_params(row, lang)))
+    return out
+
+
+def describe_movers(movers: pd.DataFrame, lang: str = "en") -> list[str]:
+    from .i18n import t
+
+    return [t(f"comp.mover.{r['direction']}", lang, brand=r["brand"], title=r["title"], set=r["set_id"],
+              pp=f"{abs(r['share_change']) * 100:.1f}") for r in movers.to_dict("records")]

@@ -101,10 +101,11 @@ def _stop_words() -> frozenset[str]:
 
 
 def _word_ngrams(texts: pd.Series, min_df: int, stop: frozenset[str]):
-    """Binary document x word-1-3-gram matrix, built with vectorised array operations.
+    r"""Binary document x word-1-3-gram matrix, built with vectorised array operations.
 
-    Equivalent to ``CountVectorizer(ngram_range=(1, 3), binary=True, token_pattern=r"(?u)\b[^\W\d_][\w']*\b")`` on lower-cased text (``tests/test_reviews.py`` checks the two agree) followed by the
-    phrase filter, but 3-5x faster on 100k reviews: tokens are split by Arrow's compute kernels and the
+    Equivalent to ``CountVectorizer(ngram_range=(1, 3), binary=True,
+    token_pattern=r"(?u)\b[^\W\d_][\w']*\b")`` on lower-cased text (``tests/test_reviews.py`` checks
+    the two agree) followed by the phrase filter, but 3-5x faster on 100k reviews: tokens are split by Arrow's compute kernels and the
     n-grams are integer keys of consecutive token codes instead of Python strings.
     """
     import pyarrow as pa
