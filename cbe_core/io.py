@@ -45,7 +45,6 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Union
 
 import numpy as np
 import pandas as pd
@@ -57,7 +56,7 @@ from . import schema
 from .errors import DataError
 from .i18n import t
 
-Source = Union[str, Path, bytes]
+Source = str | Path | bytes
 
 MAX_BYTES = 256 * 1024 * 1024
 """Largest file accepted (bytes). About 3M order lines of a typical CSV export."""
@@ -885,37 +884,18 @@ def read_table(
     """Read ``source`` (path, bytes or file-like) as canonical ``table``; see the module docstring.
 
     ``mapping`` (canonical column -> header) overrides the automatic mapping. ``period`` (first, last
-    day) is required by reports without a date column (Amazon's Business Report by child item) and
-    filters dated rows to that period otherwise (rows outside are dropped and counted).
+    day, inclusive) is required by reports without a date column (Amazon's Business Report by child
+    item) and filters dated rows to that period otherwise (rows outside are dropped and counted).
     """
     tab = schema.get_table(table)
+    if period is not None:
+        period = (pd.Timestamp(period[0]).date(), pd.Timestamp(period[1]).date())
+        if period[0] > period[1]:
+            raise DataError("err.io.bad_period", start=period[0].isoformat(), end=period[1].isoformat())
     data, name = _load_bytes(source, filename)
     raw = _read_raw(data, name, table)
     layout = _layout_for(raw, table)
-    auto = auto_mapping(raw.headers, table, layout)
-    if mapping:
-        known = set(raw.headers)
-        for canon, header in mapping.items():
-            if canon not in tab.names and not (layout and canon in layout.kinds):
-                raise DataError("err.io.unknown_column", file=name, column=canon, table=table,
-                                columns=", ".join(tab.names))
-            if header not in known:
-                raise DataError("err.io.mapping_header_missing", file=name, column=canon, header=header,
-                                found=", ".join(raw.headers[:30]))
-        auto = {k: v for k, v in auto.items() if v not in mapping.values() and k not in mapping}
-        auto.update(mapping)
-        order = {c: i for i, c in enumerate(tab.names)}
-        auto = dict(sorted(auto.items(), key=lambda kv: order.get(kv[0], 999)))
-    final_map = auto
-    missing = [c for c in _required(table, layout) if c not in final_map]
-    if missing:
-        raise DataError(
-            "err.io.missing_columns",
-            file=name,
-            table=table,
-            columns=", ".join(missing),
-            found=", ".join(raw.headers[:30]),
-        )
+    final_map = _final_mapping(raw, table, layout, mapping, name)
     acc = _Acc(raw.first_row)
     acc.row_numbers = raw.row_numbers
     if raw.bad_shape_rows:
@@ -925,8 +905,22 @@ def read_table(
     if raw.n_rows == 0:
         raise DataError("err.io.header_only", file=name, headers=", ".join(raw.headers[:12]))
 
-    # 1. text cleaning of the mapped columns and the kept extras
+    # periodless reports: the seller's period, else the file's own header lines (GA4)
+    assigned: tuple[date, date] | None = None
+    if "date" in tab.names and "date" not in final_map:
+        if period is not None:
+            assigned = period
+            acc.note("io.note.period_assigned", start=period[0].isoformat(), end=period[1].isoformat())
+        elif raw.meta.get("start") and raw.meta.get("end"):
+            assigned = (raw.meta["start"], raw.meta["end"])
+            acc.note("io.note.ga4_period", start=assigned[0].isoformat(), end=assigned[1].isoformat())
+        else:
+            lay = t(f"io.layout.{layout.name}", "en") if layout else table
+            raise DataError("err.io.period_required", file=name, layout=lay)
+
+    # 1. text cleaning
     cols: dict[str, pa.ChunkedArray] = {h: _clean_text(raw.columns[h], acc) for h in raw.headers}
+    _fix_float_ids(cols, final_map, tab, layout)
 
     # 2. blank rows and totals rows
     keep = np.ones(raw.n_rows, dtype=bool)
@@ -942,15 +936,15 @@ def read_table(
     acc.drop("io.reason.totals_row", totals & keep)
     keep &= ~totals
 
-    # 3. layout pre-processing on text (e.g. Shopify fill-down)
+    # 3. layout pre-processing on text (Shopify fill-down, date ranges...)
     if layout is not None and layout.pre is not None:
-        cols = layout.pre(cols, final_map, acc, keep)
+        cols = layout.pre(cols, final_map, acc, keep, raw.headers)
 
     # 4. typed conversion
     kinds = {c.name: c.kind for c in tab.columns}
     if layout is not None:
         kinds.update(layout.kinds)
-    required = set(_required(table, layout))
+    required = set(tab.required)
     out: dict[str, object] = {}
     bad_by_reason: dict[str, np.ndarray] = {}
     missing_req = np.zeros(raw.n_rows, dtype=bool)
@@ -959,21 +953,32 @@ def read_table(
         arr = cols[header]
         values, bad = _convert(arr, kind, raw.delimiter, acc, name)
         out[canon] = values
-        present = _np_bool(pc.is_valid(arr))
         if canon in required:
+            present = _np_bool(pc.is_valid(arr))
             reason = _reason_for(kind)
-            bad_by_reason[reason] = bad_by_reason.get(reason, np.zeros(raw.n_rows, dtype=bool)) | (bad & keep)
+            prev = bad_by_reason.get(reason, np.zeros(raw.n_rows, dtype=bool))
+            bad_by_reason[reason] = prev | (bad & keep)
             missing_req |= ~present & ~bad
         elif bad.any():
             acc.fix("io.fix.invalid_blanked", bad & keep)
-    frame = pd.DataFrame(out)
-    frame.index = pd.RangeIndex(raw.n_rows)
+    frame = pd.DataFrame(out, index=pd.RangeIndex(raw.n_rows))
+    if layout is not None:
+        for canon, value in layout.constants.items():
+            if canon not in frame.columns:
+                frame[canon] = value
+                if value == ALL:
+                    acc.note("io.note.store_level")
+        if layout.name in ("ga4_sessions", "shopify_sessions") and "sku" in final_map:
+            acc.note("io.note.landing_page_as_sku")
+    if assigned is not None:
+        frame["date"] = np.datetime64(assigned[0], "ns")
+        frame["date_end"] = np.datetime64(assigned[1], "ns")
 
-    # 5. layout post-processing on typed values (e.g. Amazon item-price is a line total)
+    # 5. layout post-processing on typed values (Amazon item-price is a line total...)
     if layout is not None and layout.post is not None:
         frame = layout.post(frame, acc, keep, period, raw.meta)
 
-    # 6. orders: cancelled flag; cancelled lines keep missing money as 0
+    # 6. orders: cancelled flag; cancelled lines keep missing quantity/price as 0
     if table == "orders":
         cancelled = _cancelled(frame, layout)
         frame["cancelled"] = cancelled
@@ -990,48 +995,41 @@ def read_table(
     for reason, mask in bad_by_reason.items():
         acc.drop(reason, mask & keep)
         keep &= ~mask
-    req_present_cols = [c for c in required if c in frame.columns]
-    if req_present_cols:
-        still_missing = frame[req_present_cols].isna().any(axis=1).to_numpy()
-    else:
-        still_missing = np.zeros(raw.n_rows, dtype=bool)
+    req_cols = [c for c in required if c in frame.columns]
+    still_missing = frame[req_cols].isna().any(axis=1).to_numpy() if req_cols else np.zeros(raw.n_rows, bool)
     acc.drop("io.reason.missing_value", (missing_req | still_missing) & keep)
     keep &= ~(missing_req | still_missing)
 
-    # 8. period (periodless reports get it; dated rows are filtered to it)
-    if "date" in frame.columns or "order_date" in frame.columns:
-        dcol = "order_date" if table == "orders" else "date"
-        if period is not None and dcol in frame.columns:
-            lo = np.datetime64(pd.Timestamp(period[0]).normalize(), "ns")
-            hi = np.datetime64(pd.Timestamp(period[1]).normalize() + pd.Timedelta(days=1), "ns")
-            d = frame[dcol].to_numpy()
-            outside = keep & ((d < lo) | (d >= hi))
-            acc.drop("io.reason.outside_period", outside)
-            keep &= ~outside
+    # 8. dated rows are filtered to the period when one is given
+    dcol = "order_date" if table == "orders" else "date"
+    if period is not None and assigned is None and dcol in frame.columns:
+        lo = np.datetime64(pd.Timestamp(period[0]), "ns")
+        hi = np.datetime64(pd.Timestamp(period[1]) + pd.Timedelta(days=1), "ns")
+        d = frame[dcol].to_numpy()
+        outside = keep & ((d < lo) | (d >= hi))
+        acc.drop("io.reason.outside_period", outside)
+        keep &= ~outside
 
-    # 9. extras kept as text
+    # 9. unmapped columns are kept as text under their header; a layout's ignored columns are not
+    ignored = layout.ignored_headers(raw.headers) if layout is not None else set()
     mapped_headers = set(final_map.values())
     extras = {}
     for h in raw.headers:
-        if h in mapped_headers or (layout is not None and norm_header(h) in layout.ignored_norm):
+        if h in mapped_headers or norm_header(h) in ignored:
             continue
         key = h if h not in frame.columns and h not in tab.names else f"{h} (source)"
         extras[key] = cols[h]
-    if layout is not None and layout.ignored_norm:
-        ign = [h for h in raw.headers if norm_header(h) in layout.ignored_norm and h not in mapped_headers]
-        if ign:
-            acc.note("io.note.ignored_columns", columns=", ".join(ign), layout=layout.name)
+    if ignored:
+        ign = [h for h in raw.headers if norm_header(h) in ignored and h not in mapped_headers]
+        acc.note("io.note.ignored_columns", columns=", ".join(ign))
 
     frame = frame.loc[keep]
     if extras:
         keep_arr = pa.array(keep)
-        ext = pd.DataFrame(
-            {k: pc.filter(v, keep_arr).to_pandas() for k, v in extras.items()},
-            index=frame.index,
-        )
+        ext = pd.DataFrame({k: pc.filter(v, keep_arr).to_pandas() for k, v in extras.items()}, index=frame.index)
         frame = pd.concat([frame, ext], axis=1)
     frame = frame.reset_index(drop=True)
-    frame = _finalise_types(frame, table, kinds, required)
+    frame = _finalise_types(frame, kinds)
 
     if table in ("traffic", "ads") and "date" in frame.columns and "date_end" not in frame.columns:
         frame["date_end"] = frame["date"]
@@ -1058,6 +1056,53 @@ def read_table(
         notes=tuple(acc.notes),
     )
     return frame, report
+
+
+def _final_mapping(raw: _Raw, table: str, layout, mapping: dict[str, str] | None, name: str) -> dict[str, str]:
+    tab = schema.get_table(table)
+    auto = auto_mapping(raw.headers, table, layout)
+    if mapping:
+        known = set(raw.headers)
+        extra_ok = set(layout.kinds) if layout is not None else set()
+        for canon, header in mapping.items():
+            if canon not in tab.names and canon not in extra_ok:
+                raise DataError(
+                    "err.io.unknown_column", file=name, column=canon, table=table, columns=", ".join(tab.names)
+                )
+            if header not in known:
+                raise DataError(
+                    "err.io.mapping_header_missing",
+                    file=name,
+                    column=canon,
+                    header=header,
+                    found=", ".join(raw.headers[:30]),
+                )
+        auto = {k: v for k, v in auto.items() if k not in mapping}
+        auto.update(mapping)
+        order = {c: i for i, c in enumerate(tab.names)}
+        auto = dict(sorted(auto.items(), key=lambda kv: order.get(kv[0], 999)))
+    missing = [c for c in _required(table, layout) if c not in auto]
+    if missing:
+        raise DataError(
+            "err.io.missing_columns", file=name, table=table, columns=", ".join(missing),
+            found=", ".join(raw.headers[:30]),
+        )
+    return auto
+
+
+def _fix_float_ids(cols, final_map, tab, layout) -> None:
+    """Ids saved by Excel as floats ('13085.0' in every row) lose the '.0'."""
+    for canon, header in final_map.items():
+        kind = tab.column(canon).kind if canon in tab.names else (layout.kinds.get(canon) if layout else None)
+        if kind != "id":
+            continue
+        arr = cols[header]
+        valid = pc.is_valid(arr)
+        if not pc.any(valid).as_py():
+            continue
+        dotzero = pc.match_substring_regex(arr, r"^\d+\.0$")
+        if pc.all(pc.or_(dotzero, pc.invert(valid))).as_py():
+            cols[header] = pc.replace_substring_regex(arr, r"\.0$", "")
 
 
 def _reason_for(kind: str) -> str:
@@ -1090,7 +1135,7 @@ def _convert(arr: pa.ChunkedArray, kind: str, delimiter, acc: _Acc, name: str):
     return arr, nobad
 
 
-def _finalise_types(frame: pd.DataFrame, table: str, kinds: dict[str, str], required: set[str]) -> pd.DataFrame:
+def _finalise_types(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
     for c in frame.columns:
         kind = kinds.get(c)
         if kind is None:
@@ -1130,8 +1175,8 @@ def _cancelled(frame: pd.DataFrame, layout) -> np.ndarray:
             numeric = ids.str.match(r"^\d+$", na=False).to_numpy()
             if layout is not None and layout.name == "online_retail" or numeric.sum() >= 0.5 * n:
                 out |= cpref
-    if "cancelled" in frame.columns:  # set by a layout (e.g. Shopify's Cancelled at)
-        out |= frame["cancelled"].fillna(False).to_numpy(dtype=bool)
+    if "cancelled_at" in frame.columns:  # Shopify's Cancelled at
+        out |= frame["cancelled_at"].notna().to_numpy()
     return out
 
 
