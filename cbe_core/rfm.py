@@ -50,6 +50,7 @@ default grid, R across, F/M up::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -91,9 +92,14 @@ class RfmResult:
 
 
 # ------------------------------------------------------------------------------------------- rules
-def default_rules() -> pd.DataFrame:
-    """The default segment grid (a fresh copy read from ``cbe_core/data/rfm_segments.csv``)."""
+@lru_cache(maxsize=1)
+def _default_rules_frame() -> pd.DataFrame:
     return check_rules(pd.read_csv(RULES_PATH))
+
+
+def default_rules() -> pd.DataFrame:
+    """The default segment grid (a fresh copy of ``cbe_core/data/rfm_segments.csv``, package data)."""
+    return _default_rules_frame().copy()
 
 
 def check_rules(rules: pd.DataFrame) -> pd.DataFrame:
@@ -221,48 +227,61 @@ def customer_table(
         raise DataError("err.rfm.empty_window", as_of=as_of.date().isoformat())
 
     cust_codes, cust_ids = pd.factorize(df["customer_id"], use_na_sentinel=True)
+    order_codes, order_ids = pd.factorize(df["order_id"], use_na_sentinel=True)
     no_id = cust_codes < 0
+    value = qty * price
     if (no_id & sale).any():
-        order_codes_na = pd.factorize(df["order_id"].to_numpy()[no_id & sale])[0]
+        lost = no_id & sale
         notes.append(Note("rfm.note.no_customer_id", {
-            "lines": int((no_id & sale).sum()), "orders": int(order_codes_na.max() + 1),
-            "revenue": round(float((qty * price)[no_id & (sale | ret)].sum()), 2)}))
+            "lines": int(lost.sum()), "orders": int(len(pd.unique(order_codes[lost]))),
+            "revenue": round(float(value[no_id & (sale | ret)].sum()), 2)}))
     n_all = len(cust_ids)
     s_idx = np.flatnonzero(sale & ~no_id)
     r_idx = np.flatnonzero(ret & ~no_id)
-    value = qty * price
-    monetary_all = np.bincount(cust_codes[s_idx], weights=value[s_idx], minlength=n_all)
+    sc = cust_codes[s_idx]
+    monetary_all = np.bincount(sc, weights=value[s_idx], minlength=n_all)
     monetary_all += np.bincount(cust_codes[r_idx], weights=value[r_idx], minlength=n_all)
-    # distinct orders: unique (customer, order) pairs among sales lines
-    sc = cust_codes[s_idx].astype(np.int64)
-    oc, _ = pd.factorize(df["order_id"].to_numpy()[s_idx])
-    pairs = pd.unique(sc * (int(oc.max()) + 1) + oc)
-    freq_all = np.bincount(pairs // (int(oc.max()) + 1), minlength=n_all)
+    freq_all = _distinct_orders(sc, order_codes[s_idx], n_all, len(order_ids))
     is_customer = freq_all > 0
-    day_ns = dates[s_idx].view("int64")
-    g = pd.Series(day_ns).groupby(sc, sort=True)
-    first_ns, last_ns = g.min(), g.max()
+    day = dates[s_idx].astype("datetime64[D]").view("int64")
+    first_day = np.full(n_all, np.iinfo(np.int64).max)
+    last_day_c = np.full(n_all, np.iinfo(np.int64).min)
+    np.minimum.at(first_day, sc, day)
+    np.maximum.at(last_day_c, sc, day)
     keep = np.flatnonzero(is_customer)
     only_returns = int(((np.bincount(cust_codes[r_idx], minlength=n_all) > 0) & ~is_customer).sum())
     if only_returns:
         notes.append(Note("rfm.note.only_returns", {"customers": only_returns}))
 
-    first = pd.to_datetime(first_ns.to_numpy()).normalize()
-    last = pd.to_datetime(last_ns.to_numpy()).normalize()
+    as_of_day = int(np.datetime64(as_of, "D").view("int64"))
+    first = first_day[keep]
+    last = last_day_c[keep]
     out = pd.DataFrame({
-        "customer_id": pd.Series(np.asarray(cust_ids, dtype=object)[keep], dtype="str"),
-        "first_order": first,
-        "last_order": last,
+        "customer_id": cust_ids.take(keep) if hasattr(cust_ids, "take") else np.asarray(cust_ids)[keep],
+        "first_order": first.astype("datetime64[D]").astype("datetime64[ns]"),
+        "last_order": last.astype("datetime64[D]").astype("datetime64[ns]"),
     })
-    out["recency_days"] = ((as_of - last).days).astype("int64")
+    out["customer_id"] = out["customer_id"].astype("str")
+    out["recency_days"] = (as_of_day - last).astype("int64")
     out["frequency"] = freq_all[keep].astype("int64")
     out["monetary"] = np.round(monetary_all[keep], 2)
     out["aov"] = np.round(monetary_all[keep] / freq_all[keep], 2)
-    out["tenure_days"] = ((as_of - first).days).astype("int64")
+    out["tenure_days"] = (as_of_day - first).astype("int64")
     for col in CONTACT_FIELDS:
         if col in df.columns:
             out[col] = _latest_value(df[col], cust_codes, dates, sale & ~no_id, n_all)[keep]
     return out, as_of, notes
+
+
+def _distinct_orders(cust: np.ndarray, order: np.ndarray, n_cust: int, n_orders: int) -> np.ndarray:
+    """Distinct orders per customer code. Fast path: every order belongs to one customer (checked),
+    then it is one scatter and a bincount; otherwise count unique (customer, order) pairs."""
+    owner = np.full(n_orders, -1, dtype=np.int64)
+    owner[order] = cust
+    if (owner[order] == cust).all():
+        return np.bincount(owner[owner >= 0], minlength=n_cust)
+    pairs = pd.unique(cust.astype(np.int64) * n_orders + order)
+    return np.bincount(pairs // n_orders, minlength=n_cust)
 
 
 def _latest_value(values: pd.Series, codes: np.ndarray, dates: np.ndarray, mask: np.ndarray, n: int) -> pd.Series:
