@@ -337,3 +337,18 @@ def fit(orders: pd.DataFrame, calibration_end, holdout_end=None, time_unit: str 
                    "actual_repeat_purchases": int(out["holdout_frequency"].sum())}
     return ClvResult(bg, gg, out, _as_day(calibration_end, "calibration_end"), hold_end, int(horizon_days),
                      holdout, tuple(notes))
+
+
+def value_by_segment(clv_customers: pd.DataFrame, rfm_customers: pd.DataFrame) -> pd.DataFrame:
+    """Historical and predicted value per RFM segment: ``segment, customers, historical,
+    predicted_spend, predicted_per_customer, p_alive`` (mean), segments in rule order. Customers of
+    the RFM table missing from the fit count with zero predicted spend."""
+    merged = rfm_customers.loc[:, ["customer_id", "segment", "monetary"]].merge(
+        clv_customers.loc[:, ["customer_id", "predicted_spend", "p_alive"]], on="customer_id", how="left")
+    merged["predicted_spend"] = merged["predicted_spend"].fillna(0.0)
+    out = merged.groupby("segment", observed=False).agg(
+        customers=("customer_id", "size"), historical=("monetary", "sum"),
+        predicted_spend=("predicted_spend", "sum"), p_alive=("p_alive", "mean")).reset_index()
+    out["segment"] = out["segment"].astype("str")
+    out["predicted_per_customer"] = np.where(out["customers"] > 0, out["predicted_spend"] / out["customers"].clip(lower=1), 0.0)
+    return out.loc[:, ["segment", "customers", "historical", "predicted_spend", "predicted_per_customer", "p_alive"]]

@@ -39,7 +39,7 @@ cells are laid out here on the usual R vs F/M grid: R score against ``fm_score =
 The rules are data (``cbe_core/data/rfm_segments.csv``; pass your own frame as ``rules=``); the
 default grid, R across, F/M up::
 
-    FM 5 | cant_lose  cant_lose   loyal           champions           champions
+    FM 5 | cant_lose_them  cant_lose_them   loyal           champions           champions
     FM 4 | at_risk    at_risk     loyal           loyal               champions
     FM 3 | at_risk    at_risk     need_attention  potential_loyalist  potential_loyalist
     FM 2 | lost       hibernating about_to_sleep  potential_loyalist  potential_loyalist
@@ -447,3 +447,37 @@ def cluster(customers: pd.DataFrame, k: int | None = None, k_range=range(2, 9), 
         prof["top_segment"] = top.to_numpy()
         prof["top_share"] = top_share.to_numpy()
     return ClusterResult(labels, prof, k, scores, tuple(notes))
+
+
+# ------------------------------------------------------------------------------ chart aggregates
+def grid_counts(customers: pd.DataFrame, rules: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The R x F/M segment map as 25 rows: ``r_score, fm_score, segment`` (the rule's segment for the
+    cell), ``customers`` and ``revenue`` (zero for empty cells). Aggregated for charts."""
+    rules = default_rules() if rules is None else check_rules(rules)
+    grid = grid_of(rules)
+    r, fm = np.meshgrid(np.arange(1, 6), np.arange(1, 6), indexing="ij")
+    cells = pd.DataFrame({"r_score": r.ravel(), "fm_score": fm.ravel(),
+                          "segment": rules["segment"].to_numpy()[grid.ravel()]})
+    idx = (customers["r_score"].to_numpy(dtype=np.int64) - 1) * 5 + customers["fm_score"].to_numpy(dtype=np.int64) - 1
+    cells["customers"] = np.bincount(idx, minlength=25).astype("int64")
+    cells["revenue"] = np.round(np.bincount(idx, weights=customers["monetary"].to_numpy(dtype=float), minlength=25), 2)
+    return cells
+
+
+def histogram(values, bins: int = 30, log: bool = False) -> pd.DataFrame:
+    """Counts of ``values`` in ``bins`` equal-width bins (on ``log10(1 + v)`` with ``log=True``, for
+    long-tailed money): ``start, end, customers``. Integer data with few distinct values gets one bin
+    per value. Draw this, never one mark per customer."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return pd.DataFrame({"start": [], "end": [], "customers": []})
+    if not log and np.all(v == np.round(v)) and v.max() - v.min() < bins:
+        edges = np.arange(v.min(), v.max() + 2) - 0.5
+    else:
+        data = np.log10(1 + np.clip(v, 0, None)) if log else v
+        edges = np.histogram_bin_edges(data, bins=bins)
+        if log:
+            edges = 10 ** edges - 1
+    counts, edges = np.histogram(v, bins=edges)
+    return pd.DataFrame({"start": edges[:-1], "end": edges[1:], "customers": counts.astype("int64")})

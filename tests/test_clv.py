@@ -147,3 +147,14 @@ def test_no_repeat_buyers_is_refused_not_crashed():
     orders = cdnow_orders().drop_duplicates("customer_id")
     with pytest.raises(DataError, match="repeat buyers"):
         clv.fit(orders, CAL_END)
+
+
+def test_value_by_segment_sums_historical_and_predicted_value(cdnow_fit):
+    from cbe_core import rfm
+
+    scored = rfm.analyse(cdnow_orders(), as_of="1997-10-01")
+    table = clv.value_by_segment(cdnow_fit.customers, scored.customers)
+    assert len(table) == 11
+    assert table["customers"].sum() == len(scored.customers)
+    assert table["historical"].sum() == pytest.approx(scored.customers["monetary"].sum(), rel=1e-9)
+    assert table["predicted_spend"].sum() == pytest.approx(cdnow_fit.customers["predicted_spend"].sum(), rel=1e-6)

@@ -159,7 +159,7 @@ def test_distinct_values_fill_each_quintile_evenly(values):
         (5, 5, 5, "champions"), (5, 4, 3, "champions"), (4, 5, 5, "loyal"), (3, 4, 4, "loyal"),
         (5, 1, 3, "potential_loyalist"), (4, 3, 2, "potential_loyalist"), (5, 1, 1, "new"),
         (4, 1, 1, "promising"), (3, 3, 3, "need_attention"), (3, 1, 2, "about_to_sleep"),
-        (2, 4, 3, "at_risk"), (1, 3, 3, "at_risk"), (1, 5, 5, "cant_lose"), (2, 5, 4, "cant_lose"),
+        (2, 4, 3, "at_risk"), (1, 3, 3, "at_risk"), (1, 5, 5, "cant_lose_them"), (2, 5, 4, "cant_lose_them"),
         (2, 1, 2, "hibernating"), (1, 1, 1, "lost"), (1, 2, 2, "lost"),
     ],
 )
@@ -273,7 +273,7 @@ def test_clustering_finds_well_separated_groups_and_names_them():
     assert prof["customers"].tolist() == [60, 60, 60]
     assert prof["monetary"].is_monotonic_decreasing  # cluster 1 is the most valuable
     assert prof.loc[1, "nearest_segment"] in ("champions", "loyal")
-    assert prof.loc[2, "nearest_segment"] in ("at_risk", "cant_lose")
+    assert prof.loc[2, "nearest_segment"] in ("at_risk", "cant_lose_them")
     assert len(res.labels) == len(scored)
 
 
@@ -285,3 +285,22 @@ def test_clustering_with_a_fixed_k_skips_the_search():
 def test_clustering_refuses_fewer_than_three_customers():
     with pytest.raises(DataError, match="at least 3 customers"):
         rfm.cluster(_three_groups().head(2))
+
+
+# ---------------------------------------------------------------------------------- chart aggregates
+def test_grid_counts_has_25_cells_matching_the_customers():
+    result = rfm.analyse(_orders(HAND))
+    grid = rfm.grid_counts(result.customers)
+    assert len(grid) == 25 and grid["customers"].sum() == 3
+    cell = grid.set_index(["r_score", "fm_score"]).loc[(2, 4)]
+    assert cell["segment"] == "at_risk" and cell["customers"] == 1 and cell["revenue"] == pytest.approx(55.0)
+    assert grid.set_index(["r_score", "fm_score"]).loc[(5, 5), "segment"] == "champions"
+
+
+def test_histogram_aggregates_and_keeps_every_customer():
+    small = rfm.histogram([1, 1, 2, 5])
+    assert small["customers"].tolist() == [2, 1, 0, 0, 1]
+    assert small["start"].tolist() == [0.5, 1.5, 2.5, 3.5, 4.5]
+    big = rfm.histogram(np.random.default_rng(0).lognormal(3, 1, 10_000), bins=30, log=True)
+    assert len(big) == 30 and big["customers"].sum() == 10_000
+    assert rfm.histogram([]).empty
