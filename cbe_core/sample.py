@@ -64,11 +64,11 @@ D7_CAMPAIGN = "SP - Kitchen Essentials"  # one-day ad-spend spike: 25x the campa
 D7_DATE = date(2026, 8, 5)                #   clicks and sales as usual (a runaway bid rule)
 D7_FACTOR = 25.0
 # Customers: ids are C00001.. in cohort order (contiguous ranges, see _COHORTS).
-R2_CUSTOMERS = ("C00001", "C00250")    # Champions: 6-12 orders, last order in the final 45 days
+R2_CUSTOMERS = ("C00001", "C00250")    # Champions: 8-16 orders, last order in the final 45 days
 R1_CUSTOMERS = ("C00251", "C00380")    # dormant big spenders: 7-14 orders, last 220-380 days before end
-REPEAT_CUSTOMERS = ("C00381", "C01680")  # ordinary repeat buyers (1-7 orders in the data, natural churn;
+REPEAT_CUSTOMERS = ("C00381", "C01980")  # ordinary repeat buyers (1-5 orders in the data, natural churn;
 #                                          a few bought only before the data starts and are absent)
-# One-time buyers: C01681 onwards (one order each; how many depends on the orders drawn).
+# One-time buyers: C01981 onwards (one order each; how many depends on the orders drawn).
 
 CATEGORIES = ("kitchen", "home", "beauty", "outdoor")
 CHANNELS = ("amazon", "shopify", "tiktok")
@@ -85,7 +85,7 @@ _PRODUCTS = [
     ("KIT-03", "Bamboo Cutting Board Set (3 pcs)", "kitchen", 32.99, 8.90, 1.90, 40, 28, 5, 0.7, 0.90),
     ("KIT-04", "Digital Kitchen Scale", "kitchen", 22.99, 5.60, 0.60, 22, 18, 4, 1.1, 1.10),
     ("KIT-05", "Gooseneck Pour-Over Kettle", "kitchen", 39.99, 11.20, 1.10, 30, 20, 18, 0.6, 0.85),
-    ("KIT-06", "Vacuum Food Storage Containers (5 pcs)", "kitchen", 44.99, 12.80, 2.20, 35, 25, 20, 0.7, 0.70),
+    ("KIT-06", "Vacuum Food Storage Containers (5 pcs)", "kitchen", 44.99, 12.80, 2.20, 35, 25, 20, 0.7, 0.90),
     ("KIT-07", "Electric Milk Frother", "kitchen", 16.99, 3.90, 0.30, 26, 8, 6, 1.2, 1.15),
     ("KIT-08", "Magnetic Knife Strip 40 cm", "kitchen", 24.99, 6.30, 0.70, 44, 8, 4, 0.5, 0.95),
     ("HOM-01", "LED Motion Sensor Night Light (3 pack)", "home", 21.99, 5.20, 0.40, 18, 14, 6, 1.2, 1.10),
@@ -165,7 +165,7 @@ RETURN_RATE = 0.04
 _WEEKLY = np.array([1.06, 1.00, 0.98, 0.95, 0.90, 0.94, 1.17])
 # Store growth +20% a year (illustrative).
 _GROWTH = 0.20
-_TARGET_ORDERS = 11_000            # placed orders over the 18 months (~20 a day)
+_TARGET_ORDERS = 12_500            # placed orders over the 18 months (~23 a day)
 
 # Platform fees (line totals):
 # - Amazon referral fee 15% for Kitchen, Home, Sports & Outdoors; Beauty 8% for items of $10 or less,
@@ -374,7 +374,7 @@ def _traffic(rng, products, days, plant):
 
 def _cohorts(plant: bool):
     """(name, first_id, last_id) of the planned customers; ids are 1-based numbers."""
-    return [("champion", 1, 250), ("dormant" if plant else "loyal", 251, 380), ("repeat", 381, 1680)]
+    return [("champion", 1, 250), ("dormant" if plant else "loyal", 251, 380), ("repeat", 381, 1980)]
 
 
 def _assign_customers(rng, order_day: np.ndarray, n_days: int, plant: bool) -> tuple[np.ndarray, int]:
@@ -386,7 +386,7 @@ def _assign_customers(rng, order_day: np.ndarray, n_days: int, plant: bool) -> t
     day 0 and the orders that would fall before it are simply not in the data (left-censoring), so
     the share of repeat orders is about flat over time. Slots are sorted by desired position among
     the day-sorted orders and each takes the first free order at or after it; one-time buyers take
-    the orders left over.
+    a uniform fifth of the orders kept aside first, and the orders left over.
     """
     n = len(order_day)
     end = n_days - 1
@@ -395,7 +395,7 @@ def _assign_customers(rng, order_day: np.ndarray, n_days: int, plant: bool) -> t
     for name, lo, hi in _cohorts(plant):
         m = hi - lo + 1
         if name == "champion":
-            k = rng.integers(6, 13, m)
+            k = rng.integers(8, 17, m)
             first = rng.integers(0, 120, m)
             last = end - rng.integers(0, 45, m)
         elif name == "dormant":
@@ -407,7 +407,7 @@ def _assign_customers(rng, order_day: np.ndarray, n_days: int, plant: bool) -> t
             first = rng.integers(0, 60, m)
             last = end - rng.integers(0, 181, m)
         else:                            # ordinary repeat buyers with natural churn
-            k = np.minimum(2 + rng.geometric(0.45, m) - 1, 7)
+            k = np.minimum(1 + rng.geometric(0.45, m), 5)
             first = rng.integers(-200, n_days - 30, m)
             last = np.minimum(first + 30 + rng.exponential(200, m).astype(int), end)
         owner = np.repeat(np.arange(m), k)
@@ -427,15 +427,19 @@ def _assign_customers(rng, order_day: np.ndarray, n_days: int, plant: bool) -> t
     lo_pos = np.searchsorted(order_day, day, "left")
     hi_pos = np.searchsorted(order_day, day, "right")
     pos = lo_pos + rng.random(len(day)) * np.maximum(hi_pos - lo_pos, 1)
-    order = np.argsort(pos, kind="stable")
-    p = np.floor(pos[order]).astype(np.int64)
-    j = np.arange(len(p))
-    if len(p) > n:
+    # a fifth of the orders, spread uniformly, is kept for one-time buyers (new buyers keep arriving
+    # even where the planned customers are busiest, e.g. the last weeks)
+    free = np.flatnonzero(rng.random(n) >= 0.2)
+    m = len(pos)
+    if m > len(free):
         raise ValueError("sample store: more planned customer orders than orders")
+    order = np.argsort(pos, kind="stable")
+    p = np.searchsorted(free, np.floor(pos[order]).astype(np.int64), "left")
+    j = np.arange(m)
     x = j + np.maximum.accumulate(p - j)                    # strictly increasing, >= desired
-    x = np.minimum(x, n - len(p) + j)                        # keep inside the orders, still distinct
+    x = np.minimum(x, len(free) - m + j)                     # keep inside the free orders, still distinct
     customer = np.zeros(n, dtype=np.int64)
-    customer[x] = cid[owner[order]]
+    customer[free[x]] = cid[owner[order]]
     rest = np.flatnonzero(customer == 0)
     first_one_time = int(cid.max()) + 1
     customer[rest] = first_one_time + rng.permutation(len(rest))
@@ -644,9 +648,9 @@ def generate_store(seed: int = 7, plant: bool = True) -> dict[str, pd.DataFrame]
 def generate_orders(n_lines: int, seed: int = 0) -> pd.DataFrame:
     """``n_lines`` canonical order lines, fast (vectorised), for benchmarks.
 
-    Same columns as the sample store's orders (with ``cancelled``). About 1.3 lines per order, one
-    customer per ~4 orders with a heavy-tailed number of orders each (many one-time buyers, a few
-    very frequent ones), ~2% cancelled orders and ~3% return lines (negative quantity, same order id,
+    Same columns as the sample store's orders (with ``cancelled``) except ``product_name`` and
+    ``traffic_source``. About 1.3 lines per order; 60% of customers buy once, the others 2-40 times
+    (geometric), ~2% cancelled orders and ~3% return lines (negative quantity, same order id,
     dated 4-30 days later). Dates follow the store's weekly profile over the store's 18 months.
     """
     n_lines = int(n_lines)
@@ -668,9 +672,15 @@ def generate_orders(n_lines: int, seed: int = 0) -> pd.DataFrame:
     day_of_order = np.sort(rng.choice(len(days), n_orders, p=w / w.sum()))
     secs = rng.integers(0, 86400, n_orders)
     odate = days.to_numpy()[day_of_order] + secs.astype("timedelta64[s]")
-    # customers: heavy-tailed (Zipf-like) so many buy once and a few buy often
-    n_cust = max(1, n_orders // 4)
-    cust_of_order = (np.floor(n_cust * rng.random(n_orders) ** 2.2)).astype(np.int64) + 1
+    # customers: 60% buy once, the others 2 + a geometric number of orders (mean 6, capped at 40)
+    est = max(1, int(n_orders / 2.6 * 1.1) + 10)
+    k = np.where(rng.random(est) < 0.6, 1, np.minimum(2 + rng.geometric(0.25, est) - 1, 40))
+    owner = np.repeat(np.arange(1, est + 1), k)
+    while len(owner) < n_orders:          # rare: top up with one-time buyers
+        owner = np.r_[owner, np.arange(owner.max() + 1, owner.max() + 1 + n_orders - len(owner))]
+    owner = owner[:n_orders]
+    cust_of_order = rng.permutation(owner).astype(np.int64)
+    n_cust = int(cust_of_order.max()) if n_orders else 1
     channel_p = np.array([0.6, 0.3, 0.1])
     ch_of_order = np.array(CHANNELS, dtype=object)[rng.choice(3, n_orders, p=channel_p)]
     cancelled_order = rng.random(n_orders) < CANCEL_RATE
