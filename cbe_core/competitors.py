@@ -185,7 +185,7 @@ def competitor_sets(listings: pd.DataFrame, mapping: pd.DataFrame | Mapping | No
 
 def _weekly(df: pd.DataFrame, promo_min: float) -> pd.DataFrame:
     """The last snapshot per listing and ISO week (Monday start)."""
-    w = df.assign(week=df["date"] - pd.to_timedelta(df["date"].dt.dayofweek, unit="D"))
+    w = df.assign(week=df["date"] - pd.to_timedelta(df["date"].dt.day_of_week, unit="D"))
     w = w.drop_duplicates(["product_id", "week"], keep="last")  # df is sorted by product, date
     w["promo_depth"] = promo_depth(w["price"], w["list_price"])
     w["on_promo"] = w["promo_depth"].fillna(0.0) >= promo_min
@@ -386,7 +386,7 @@ def analyze(competitors: pd.DataFrame, reviews: pd.DataFrame | None = None, *,
     notes += more
     weekly = _weekly(df, promo_min)
     trend = share_trend(weekly, sets)
-    last_week = as_of - pd.Timedelta(days=as_of.dayofweek)
+    last_week = as_of - pd.Timedelta(days=as_of.day_of_week)
     window_start = last_week - pd.Timedelta(weeks=window_weeks - 1)
     changes = changes_over_time(trend, weekly, window_start)
     review_result = None

@@ -140,7 +140,7 @@ def _snapshots(listings: pd.DataFrame, dates: pd.DatetimeIndex, rng: np.random.G
     depth = np.where(is_c2 & plant, rng.uniform(0.15, 0.35, (n_l, n_d)), rng.uniform(0.08, 0.2, (n_l, n_d)))
     price = np.where(on_promo, list_price * (1 - depth), list_price)
     # estimated units: seasonality, noise, planted share shift
-    season = 1 + 0.25 * np.sin(2 * np.pi * (dates.dayofyear.to_numpy()[None, :] - 250) / 365.25)
+    season = 1 + 0.25 * np.sin(2 * np.pi * (dates.day_of_year.to_numpy()[None, :] - 250) / 365.25)
     growth = np.ones((n_l, n_d))
     if plant:
         growth = np.where(is_c1, 1 + 4.0 * t**2, growth)
