@@ -44,7 +44,8 @@ def test_home_lists_what_each_page_needs_and_the_data_health():
 
 def test_language_selector_switches_the_whole_ui():
     at = _run(None, "en")
-    at.sidebar.selectbox(key="lang").select("zh").run()
+    at.sidebar.selectbox(key="lang_select").select("zh").run()
     assert at.title[0].value == "跨境电商决策看板"
     labels = [r.label for r in at.sidebar.radio]
     assert labels == ["数据来源"]
+    assert at.query_params["lang"] == "zh"

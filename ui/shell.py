@@ -41,11 +41,20 @@ NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 LANG_KEY = "lang"
+LANG_WIDGET = "lang_select"
 
 
 def current_lang() -> str:
-    value = st.session_state.get(LANG_KEY) or st.query_params.get(LANG_KEY)
-    return normalise_lang(value)
+    """The language lives in the URL (``?lang=zh``) so a shared link keeps it; English by default."""
+    return normalise_lang(st.query_params.get(LANG_KEY))
+
+
+def _on_language_change() -> None:
+    value = st.session_state[LANG_WIDGET]
+    if value == "en":
+        st.query_params.pop(LANG_KEY, None)
+    else:
+        st.query_params[LANG_KEY] = value
 
 
 @dataclass
@@ -97,10 +106,9 @@ def start_page(page: str) -> PageContext:
     st.set_page_config(page_title=f"{title} · CBE", page_icon=":material/insights:", layout="wide",
                        initial_sidebar_state="expanded")
     with st.sidebar:
-        lang = normalise_lang(st.selectbox(
-            "Language / 语言", LANGS, index=LANGS.index(lang), format_func=LANG_NAMES.get,
-            key=LANG_KEY, bind="query-params",
-        ))
+        st.session_state[LANG_WIDGET] = lang  # the URL is the source of truth, the widget mirrors it
+        st.selectbox("Language / 语言", LANGS, format_func=LANG_NAMES.get, key=LANG_WIDGET,
+                     on_change=_on_language_change)
         st.markdown(f"### {translate('app.title', lang)}")
         for path, icon, label_key in PAGES.values():
             page_link(path, translate(label_key, lang), icon, lang)
