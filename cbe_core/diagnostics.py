@@ -105,8 +105,10 @@ RULES = MappingProxyType({
     "buy_box_target": 0.95,
     "high_share": 0.03,           # severity high when money at stake >= 3% of period revenue
     "medium_share": 0.01,         # medium when >= 1%
-    "swing_big": 0.25,            # swings: mean relative deviation for a big swing
+    "swing_big": 0.25,            # swings: relative deviation of a big swing
+    "swing_min": 0.10,            # swings: smaller deviations are not reported (only charted)
     "swing_days": 3,              # swings: sustained when at least this many days
+    "swing_z_high": 4.5,          # swings: the whole swing's z-score for high severity
 })
 
 BENCHMARKS_PATH = Path(__file__).with_name("data") / "benchmarks.csv"
@@ -360,10 +362,12 @@ def detect_anomalies(series: pd.Series, sensitivity: str | float = "medium", *, 
     ``weights`` (ratios only): the denominator's daily volume (sessions for conversion, ad sales for
     ACoS). Daily deviations are then scaled by sqrt(volume / median volume), as the noise of a ratio
     shrinks with its volume, and the 7-day statistic is the ratio of sums.
-    Returns columns ``date, value, expected, deviation, z, z7, flag, direction`` ("drop"/"spike").
+    Returns columns ``date, value, expected, deviation, z, z7, flag, direction`` ("drop"/"spike"),
+    ``weight`` and ``scale`` (the robust scale of a day's relative deviation at weight 1, used to
+    test a whole swing: see :func:`swing_z`).
     """
     thr = _threshold(sensitivity)
-    cols = ["date", "value", "expected", "deviation", "z", "z7", "flag", "direction"]
+    cols = ["date", "value", "expected", "deviation", "z", "z7", "flag", "direction", "weight", "scale"]
     s = series.astype(float).sort_index()
     if s.empty:
         return pd.DataFrame(columns=cols)
@@ -396,11 +400,26 @@ def detect_anomalies(series: pd.Series, sensitivity: str | float = "medium", *, 
         dev7 = np.where(den > 0, num / den - 1.0, np.nan)
     z7 = robust_z(dev7)
     zf, z7f, devf = np.nan_to_num(z), np.nan_to_num(z7), np.nan_to_num(dev)
-    flag = (np.abs(zf) >= thr) | ((np.abs(z7f) >= thr) & (np.sign(devf) == np.sign(z7f)))
-    flag &= np.isfinite(dev)
+    seed = (np.abs(zf) >= thr) | ((np.abs(z7f) >= thr) & (np.sign(devf) == np.sign(z7f)))
+    seed &= np.isfinite(dev)
+    direction = np.where(seed, np.sign(np.where(np.abs(zf) >= thr, zf, z7f)), np.sign(z7f))
+    # hysteresis: a flagged day extends to neighbours whose 7-day statistic still points the same way
+    # at half the threshold, so a sustained swing is reported over its whole length
+    weak = (np.abs(z7f) >= thr / 2) & np.isfinite(dev)
+    flag = seed.copy()
+    for _ in range(7):
+        grown = flag.copy()
+        grown[1:] |= flag[:-1] & weak[1:] & (direction[1:] == direction[:-1])
+        grown[:-1] |= flag[1:] & weak[:-1] & (direction[:-1] == direction[1:])
+        if (grown == flag).all():
+            break
+        flag = grown
+    mad = np.nanmedian(np.abs(dev * np.sqrt(wv / wmed) - np.nanmedian(dev * np.sqrt(wv / wmed)))) if np.isfinite(
+        dev).any() else np.nan
     return pd.DataFrame({
         "date": full, "value": y, "expected": expected, "deviation": dev, "z": z, "z7": z7,
-        "flag": flag, "direction": np.where(devf < 0, "drop", "spike"),
+        "flag": flag, "direction": np.where(direction < 0, "drop", "spike"),
+        "weight": wv, "scale": 1.4826 * mad * math.sqrt(wmed),
     })
 
 
@@ -595,15 +614,13 @@ def prepare(
         revenue=("revenue", "sum"), units=("units", "sum"), orders=("orders", "sum"), cost=("cost", "sum"),
         cost_missing=("cost_missing", "sum"), fees=("fees", "sum"), shipping=("shipping", "sum"),
     ).reset_index()
-    # store-level distinct orders per day; cancelled orders per day
-    od = pd.DataFrame({"date": o["date"].to_numpy(), "order": order_code, "sale": sale, "cancelled": cancelled})
-    od = od.drop_duplicates(["order", "date", "sale", "cancelled"])
-    day = od.assign(
-        orders=od["sale"].astype(np.int64), cancelled_orders=od["cancelled"].astype(np.int64), all_orders=1
-    ).groupby("date").agg(orders=("orders", "sum"), cancelled_orders=("cancelled_orders", "sum"),
-                          all_orders=("all_orders", "sum")).reset_index()
-    # an order with several sale lines on one day counted once (drop_duplicates above); with both
-    # sale and non-sale lines it appears twice: once with sale True (orders) and once False (not counted)
+    # store-level distinct sales orders per day; all and cancelled orders by the order's first day
+    sale_orders = s.drop_duplicates(["order", "date"]).groupby("date").size().rename("orders")
+    olev = pd.DataFrame({"order": order_code, "date": o["date"].to_numpy(), "cancelled": cancelled}).groupby(
+        "order").agg(date=("date", "min"), cancelled=("cancelled", "max"))
+    olev["cancelled"] = olev["cancelled"].astype(np.int64)
+    day = olev.groupby("date").agg(all_orders=("cancelled", "size"), cancelled_orders=("cancelled", "sum"))
+    day = day.join(sale_orders, how="outer").fillna(0).astype(np.int64).reset_index()
     returns = pd.DataFrame({"date": o["date"].to_numpy()[ret], "sku": o["sku"].to_numpy()[ret],
                             "return_units": -qty[ret]})
     returns = returns.groupby(["date", "sku"], sort=False).agg(return_units=("return_units", "sum")).reset_index()
@@ -1092,7 +1109,7 @@ def _decompose_table(before: pd.DataFrame, after: pd.DataFrame, key: str, with_t
     cols = ["revenue", "orders"] + (["sessions"] if with_traffic else [])
     b = before.set_index(key)[cols]
     a = after.set_index(key)[cols]
-    m = b.join(a, how="outer", lsuffix="_0", rsuffix="_1").fillna(0.0)
+    m = b.add_suffix("_0").join(a.add_suffix("_1"), how="outer").fillna(0.0)
     v0, v1 = m["revenue_0"].to_numpy(), m["revenue_1"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         aov0 = np.where(m["orders_0"] > 0, v0 / m["orders_0"].to_numpy(), 0.0)
@@ -1247,7 +1264,8 @@ def anomalies(daily_frame: pd.DataFrame, sensitivity: str | float = "medium",
             if len(res):
                 res["metric"], res["slice"] = "ad_spend", str(name)
                 frames.append(res)
-    cols = ["metric", "slice", "date", "value", "expected", "deviation", "z", "z7", "direction", "event"]
+    cols = ["metric", "slice", "date", "value", "expected", "deviation", "z", "z7", "direction", "event", "weight",
+            "scale"]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols}).astype(
             {"metric": "str", "slice": "str", "direction": "str", "date": "datetime64[ns]", "event": "int64"})
@@ -1414,6 +1432,22 @@ def find_low_repurchase(k: Kpis, bm: pd.DataFrame) -> list[Finding]:
                         returning_revenue_share=k.get("returning_revenue_share")), money)]
 
 
+def swing_z(days: pd.DataFrame) -> tuple[float, float]:
+    """Relative deviation of a whole swing and its z-score: dev = sum(w y) / sum(w e) - 1 with
+    var(dev) = scale^2 sum(a^2 / w) / (sum a)^2, a = w e (days independent, a day's relative deviation
+    having variance scale^2 / w). Returns ``(dev, z)``."""
+    w = days["weight"].to_numpy(dtype=float)
+    e = days["expected"].to_numpy(dtype=float)
+    y = days["value"].to_numpy(dtype=float)
+    a = w * e
+    if a.sum() <= 0 or not np.isfinite(days["scale"].iloc[0]) or days["scale"].iloc[0] <= 0:
+        return float("nan"), float("nan")
+    dev = float((w * y).sum() / a.sum() - 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        var = float(days["scale"].iloc[0] ** 2 * np.nansum(np.where(w > 0, a * a / w, 0.0)) / a.sum() ** 2)
+    return dev, (dev / math.sqrt(var) if var > 0 else float("nan"))
+
+
 def find_swings(an: pd.DataFrame, dly: pd.DataFrame, start, end, aov: float | None,
                 sensitivity: str | float = "medium") -> list[Finding]:
     """Abnormal swings in the bad direction (``<metric>_drop`` for revenue, sessions and conversion,
@@ -1424,9 +1458,12 @@ def find_swings(an: pd.DataFrame, dly: pd.DataFrame, start, end, aov: float | No
     (ACoS - expected ACoS). Swings worth less than 5% of an average day's revenue stay in the
     anomaly chart only, except a campaign's spend spike at twice the sensitivity threshold and worth
     1% of a day's revenue.
-    ``actual``/``expected`` in the evidence are sums for revenue, sessions and spend, means for ratios. Severity high when the swing lasts ``swing_days`` days or more and deviates
-    ``swing_big`` or more on average; medium when one of the two; low otherwise. A store-wide spend
-    spike on the same days as a campaign's is reported once, for the campaign."""
+    ``actual``/``expected`` in the evidence are sums for revenue, sessions and spend, means for ratios;
+    ``deviation`` and ``z`` are the whole swing's (:func:`swing_z`); a swing whose z-score stays
+    below the sensitivity threshold, or that deviates less than ``swing_min``, is not reported. Severity high when the swing lasts
+    ``swing_days`` days or more, deviates ``swing_big`` or more and its z-score reaches
+    ``swing_z_high``; medium when it is long or big; low otherwise. A store-wide spend spike on the
+    same days as a campaign's is reported once, for the campaign."""
     if an is None or not len(an):
         return []
     start, end = pd.Timestamp(start), pd.Timestamp(end)
@@ -1465,18 +1502,20 @@ def find_swings(an: pd.DataFrame, dly: pd.DataFrame, start, end, aov: float | No
         wild = r.slice != "store" and max(abs(r.zmax), abs(r.zmin)) >= 2 * thr and money >= 0.01 * daily_rev
         if money < 0.05 * daily_rev and not wild:
             continue
-        big = abs(r.deviation) >= RULES["swing_big"]
+        dev, z = swing_z(days)
+        if not (np.isfinite(z) and abs(z) >= thr and abs(dev) >= RULES["swing_min"]) and not wild:
+            continue
+        strong = np.isfinite(z) and abs(z) >= RULES["swing_z_high"]
+        big = np.isfinite(dev) and abs(dev) >= RULES["swing_big"]
         long = r.days >= RULES["swing_days"]
-        sev = "high" if big and long else ("medium" if big or long else "low")
-        z = r.zmax if abs(r.zmax) >= abs(r.zmin) else r.zmin
+        sev = "high" if strong and big and long else ("medium" if big or long else "low")
         actual, expected = float(r.value), float(r.expected)
         if r.metric in RATIO_WEIGHTS:
-            actual, expected = actual / r.days, expected / r.days
+            actual, expected = float(dev + 1) * float(r.expected) / r.days, float(r.expected) / r.days
         out.append(Finding(f"{r.metric}_{r.direction}", sev, "store" if r.slice == "store" else "campaign",
                            str(r.slice),
                            _ev(metric=r.metric, start=r["first"], end=r["last"], days=int(r.days),
-                               deviation=float(r.deviation), actual=actual, expected=expected,
-                               z=float(z)), max(money, 0.0)))
+                               deviation=dev, actual=actual, expected=expected, z=z), max(money, 0.0)))
     return out
 
 
