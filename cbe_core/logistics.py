@@ -1484,3 +1484,36 @@ def describe_flag(carrier: str, key: str, value: float, baseline: float, lang: s
     else:
         v, b = f"{value:.1%}", f"{baseline:.1%}"
     return t(key, lang, carrier=carrier, value=v, baseline=b)
+
+
+def quote_with_history(history: pd.DataFrame | None, **params) -> Quote:
+    """:func:`quote` with the shipment history first (positional), for content-keyed page caches."""
+    return quote(history=history, **params)
+
+
+def mix_and_simulate(
+    options: pd.DataFrame,
+    *,
+    target: float,
+    volume: float,
+    promise_days: float,
+    late_cost: float,
+    goods_cost: float,
+    runs: int = 100,
+    seed: int = 7,
+):
+    """:func:`best_mix` and a :func:`simulate_month` of that mix (``None`` when no mix reaches the target)."""
+    mix = best_mix(options, target=target, volume=volume)
+    sim = None
+    if mix.feasible and len(mix.shares):
+        sim = simulate_month(
+            options,
+            mix.shares,
+            orders=max(int(volume), 1),
+            runs=runs,
+            promise_days=promise_days,
+            late_cost=late_cost,
+            goods_cost=goods_cost,
+            seed=seed,
+        )
+    return mix, sim
