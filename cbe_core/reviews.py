@@ -10,16 +10,19 @@ Analysis 16(4): 372-403, sec. 3.5. For a phrase ``w`` and two groups of reviews 
     z_w     = delta_w / sqrt(var_w)
 
 where ``y_wi`` is the number of reviews of group ``i`` that contain ``w``, ``n_i`` the total of those
-counts over all phrases of group ``i``, and the prior ``a_w = a0 * y_w / n`` spreads ``a0``
-(``prior_strength`` pseudo-counts) over phrases in proportion to their frequency in *all* reviews, so a
-rare phrase needs more evidence than a common one. ``|z| > 1.96`` is the usual two-sided 5% level.
+counts over all phrases of group ``i``, and the prior ``a_w = a0 * f_w`` spreads ``a0`` pseudo-counts
+over phrases in proportion to their frequency ``f_w`` in *all* reviews (the informative prior), so a
+rare phrase needs more evidence than a common one. ``a0 = prior_weight * (n_i + n_j)`` (default a
+quarter of the comparison's own counts) keeps the shrinkage comparable between a product with 12
+reviews and a category with 50,000. ``|z| > 1.96`` is the usual two-sided 5% level.
 
 1. :func:`mine` ``.phrases``: per product, the 1-3-word phrases that most distinguish its positive
    reviews (rating >= 4) from its negative ones (rating <= 2); 3-star reviews are neutral.
 2. :func:`mine` ``.features``: per competitor set and competitor brand, the phrases that brand's
    positive reviews mention more often than *our* positive reviews in the same set (by default
    ``z >= 3`` and ``ratio >= 2``: every phrase of every brand is a test, so the 5% level would flag
-   template-like noise; 3 is about a Bonferroni correction for ~70 tests): ``comp_rate`` and
+   template-like noise; 3 is about a Bonferroni correction for ~70 tests). Phrases edged by a generic
+   opinion word ("love the battery") rank after the feature itself ("battery life"): ``comp_rate`` and
    ``own_rate`` are the shares of positive reviews mentioning the phrase, ``ratio`` their quotient with
    add-one-half smoothing, ``(y_c + 0.5) / (n_c + 1) / ((y_o + 0.5) / (n_o + 1))``, so a phrase we
    never get is not an infinite ratio.
@@ -43,6 +46,10 @@ POSITIVE_MIN = 4
 NEGATIVE_MAX = 2
 _SEP = "qqsep"
 _CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+# generic opinion words: a praised *feature* is "battery life", not "love the battery"
+_OPINION = frozenset({"love", "loved", "loves", "like", "liked", "great", "good", "nice", "amazing", "excellent",
+                      "fantastic", "awesome", "perfect", "best", "really", "impressed", "happy", "pleased",
+                      "recommend", "highly", "superb", "wonderful", "exceeded", "expectations", "product"})
 _KEEP_STOP = frozenset({"not", "no", "nor", "never", "without", "cannot", "too", "very", "few", "much", "more",
                         "less", "only", "well"})
 
@@ -231,6 +238,7 @@ def vectorize(texts: pd.Series, min_df: int = 2):
 
 def log_odds_z(y_i, n_i, y_j, n_j, alpha_w, alpha0: float):
     """Monroe et al. (2008) z-score of the log-odds ratio with informative Dirichlet prior (vectorised)."""
+    alpha0 = np.asarray(alpha0, dtype=float)
     y_i = np.asarray(y_i, dtype=float)
     y_j = np.asarray(y_j, dtype=float)
     a = np.asarray(alpha_w, dtype=float)
@@ -359,7 +367,7 @@ def _snippets(texts: np.ndarray, rows: np.ndarray, phrases: np.ndarray) -> list[
 
 
 def product_phrases(x, vocab, reviews: pd.DataFrame, *, top_n: int = 8, min_count: int = 3,
-                    prior_strength: float = 500.0, z_min: float = 1.0) -> pd.DataFrame:
+                    prior_weight: float = 0.25, z_min: float = 1.0) -> pd.DataFrame:
     """Per product, the phrases that best separate positive from negative reviews (see module doc).
 
     A product rarely has many negative reviews, so even a phrase in every positive and no negative
@@ -374,7 +382,7 @@ def product_phrases(x, vocab, reviews: pd.DataFrame, *, top_n: int = 8, min_coun
     n_groups = 2 * len(uniques)
     counts = _group_counts(x, group, n_groups)
     bg = np.asarray(x.sum(axis=0)).ravel().astype(float)
-    alpha = prior_strength * bg / max(bg.sum(), 1.0)
+    freq = bg / max(bg.sum(), 1.0)
     tot = np.bincount(counts.row, weights=counts.data, minlength=n_groups)
     n_docs = np.bincount(group[group >= 0], minlength=n_groups)
     v = x.shape[1]
@@ -389,7 +397,8 @@ def product_phrases(x, vocab, reviews: pd.DataFrame, *, top_n: int = 8, min_coun
     col = (uk % v).astype(np.int64)
     support = y_pos + y_neg >= min_count
     prod, col, y_pos, y_neg = prod[support], col[support], y_pos[support], y_neg[support]
-    z = log_odds_z(y_pos, tot[2 * prod], y_neg, tot[2 * prod + 1], alpha[col], prior_strength)
+    a0 = prior_weight * (tot[2 * prod] + tot[2 * prod + 1])
+    z = log_odds_z(y_pos, tot[2 * prod], y_neg, tot[2 * prod + 1], a0 * freq[col], a0)
     strong = np.abs(z) >= z_min
     cand = pd.DataFrame({
         "p": prod[strong], "col": col[strong], "z": z[strong],
@@ -415,8 +424,8 @@ def product_phrases(x, vocab, reviews: pd.DataFrame, *, top_n: int = 8, min_coun
 
 
 def praised_features(x, vocab, reviews: pd.DataFrame, listings: pd.DataFrame, *, top_n: int = 5,
-                     min_count: int = 5, min_ratio: float = 1.5, min_rate: float = 0.05,
-                     prior_strength: float = 500.0, z_min: float = 1.96) -> pd.DataFrame:
+                     min_count: int = 5, min_ratio: float = 2.0, min_rate: float = 0.05,
+                     prior_weight: float = 0.25, z_min: float = 3.0) -> pd.DataFrame:
     """Phrases each competitor brand's positive reviews mention more often than ours, per set.
 
     ``listings``: product_id, set_id, brand, is_own (one row per product and set it belongs to).
@@ -438,7 +447,7 @@ def praised_features(x, vocab, reviews: pd.DataFrame, listings: pd.DataFrame, *,
     xr = x[link["r"].to_numpy()]
     counts = _group_counts(xr, gcodes.astype(np.int64), n_groups)
     bg = np.asarray(x[pos].sum(axis=0)).ravel().astype(float)
-    alpha = prior_strength * bg / max(bg.sum(), 1.0)
+    freq = bg / max(bg.sum(), 1.0)
     tot = np.bincount(counts.row, weights=counts.data, minlength=n_groups)
     n_docs = np.bincount(gcodes, minlength=n_groups)
     g_set = np.asarray(gkeys.get_level_values(0))
@@ -462,7 +471,8 @@ def praised_features(x, vocab, reviews: pd.DataFrame, listings: pd.DataFrame, *,
     n_o = n_docs[g_o].astype(float)
     y_c = comp["y"].to_numpy()
     y_o = comp["y_o"].to_numpy()
-    comp["z"] = log_odds_z(y_c, tot[g_c], y_o, tot[g_o], alpha[comp["col"].to_numpy()], prior_strength)
+    a0 = prior_weight * (tot[g_c] + tot[g_o])
+    comp["z"] = log_odds_z(y_c, tot[g_c], y_o, tot[g_o], a0 * freq[comp["col"].to_numpy()], a0)
     comp["comp_rate"] = y_c / n_c
     comp["own_rate"] = y_o / np.maximum(n_o, 1)
     comp["ratio"] = ((y_c + 0.5) / (n_c + 1)) / ((y_o + 0.5) / (n_o + 1))
@@ -474,9 +484,14 @@ def praised_features(x, vocab, reviews: pd.DataFrame, listings: pd.DataFrame, *,
     if comp.empty:
         return empty
     comp["brand"] = g_side[comp["g"].to_numpy()]
-    comp = comp.sort_values(["set_id", "brand", "z"], ascending=[True, True, False], kind="stable")
-    comp = comp.loc[comp.groupby(["set_id", "brand"], sort=False).cumcount() < 4 * top_n]
     comp["phrase"] = vocab[comp["col"].to_numpy()]
+    # rank a phrase edged by an opinion word ("love the battery") after the feature it praises
+    first = comp["phrase"].str.split(" ").str[0]
+    last = comp["phrase"].str.split(" ").str[-1]
+    opinion = first.isin(_OPINION) | last.isin(_OPINION)
+    comp["_score"] = comp["z"] * np.where(opinion.to_numpy(dtype=bool), 0.75, 1.0)
+    comp = comp.sort_values(["set_id", "brand", "_score"], ascending=[True, True, False], kind="stable")
+    comp = comp.loc[comp.groupby(["set_id", "brand"], sort=False).cumcount() < 4 * top_n]
     out = _dedupe_nested(comp, ["set_id", "brand"], top_n, "y")
     # examples: rows of xr are (review, set) memberships; map back to review rows
     loc = _Located(xr, gcodes.astype(np.int64), n_groups)
@@ -508,7 +523,7 @@ def review_summary(reviews: pd.DataFrame, is_zh: np.ndarray) -> pd.DataFrame:
 
 
 def mine(reviews: pd.DataFrame, listings: pd.DataFrame | None = None, *, top_n: int = 8, min_count: int = 3,
-         min_df: int = 2, prior_strength: float = 500.0, phrase_z_min: float = 1.0, feature_min_count: int = 5,
+         min_df: int = 2, prior_weight: float = 0.25, phrase_z_min: float = 1.0, feature_min_count: int = 5,
          feature_z_min: float = 3.0, min_ratio: float = 2.0) -> ReviewResult:
     """Phrases per product and features competitors are praised for (see the module docstring).
 
@@ -522,11 +537,11 @@ def mine(reviews: pd.DataFrame, listings: pd.DataFrame | None = None, *, top_n: 
         return ReviewResult(pd.DataFrame(columns=PHRASE_COLUMNS), pd.DataFrame(columns=FEATURE_COLUMNS),
                             review_summary(clean, np.zeros(0, dtype=bool)), tuple(notes))
     x, vocab, is_zh = vectorize(clean["text"], min_df=min_df)
-    phrases = product_phrases(x, vocab, clean, top_n=top_n, min_count=min_count, prior_strength=prior_strength,
+    phrases = product_phrases(x, vocab, clean, top_n=top_n, min_count=min_count, prior_weight=prior_weight,
                               z_min=phrase_z_min)
     if listings is not None:
         features = praised_features(x, vocab, clean, listings, top_n=min(top_n, 5), min_count=feature_min_count,
-                                    prior_strength=prior_strength, z_min=feature_z_min, min_ratio=min_ratio)
+                                    prior_weight=prior_weight, z_min=feature_z_min, min_ratio=min_ratio)
         if not listings["is_own"].astype(bool).any():
             notes.append(("comp.note.no_own_reviews", {}))
     else:
