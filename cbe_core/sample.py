@@ -65,7 +65,7 @@ D7_DATE = date(2026, 8, 5)                #   clicks and sales as usual (a runaw
 D7_FACTOR = 25.0
 # Customers: ids are C00001.. in cohort order (contiguous ranges, see _COHORTS).
 R2_CUSTOMERS = ("C00001", "C00250")    # Champions: 8-16 orders, last order in the final 45 days
-R1_CUSTOMERS = ("C00251", "C00380")    # dormant big spenders: 7-14 orders, last 220-380 days before end
+R1_CUSTOMERS = ("C00251", "C00380")    # dormant big spenders: 7-14 orders, last 310-380 days before end
 REPEAT_CUSTOMERS = ("C00381", "C01980")  # ordinary repeat buyers (1-5 orders in the data, natural churn;
 #                                          a few bought only before the data starts and are absent)
 # One-time buyers: C01981 onwards (one order each; how many depends on the orders drawn).
@@ -401,7 +401,7 @@ def _assign_customers(rng, order_day: np.ndarray, n_days: int, plant: bool) -> t
         elif name == "dormant":
             k = rng.integers(7, 15, m)
             first = rng.integers(0, 60, m)
-            last = end - rng.integers(220, 381, m)
+            last = end - rng.integers(310, 381, m)
         elif name == "loyal":          # healthy twin of the dormant cohort: still buying (last order
             k = rng.integers(7, 15, m)  # within the last 180 days, i.e. no 200-400-day dormancy)
             first = rng.integers(0, 60, m)
