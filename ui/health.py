@@ -27,7 +27,7 @@ def health_table(data: Dataset, lang: str) -> list[dict]:
             item = data.tables[name]
             rep = item.report
             row |= {
-                col["status"]: "✅ " + t("home.status.ok", lang),
+                col["status"]: t("home.status.ok", lang),
                 col["rows_read"]: int(rep.rows_read),
                 col["rows_loaded"]: int(rep.rows_loaded),
                 col["dropped"]: int(sum(rep.dropped.values())),
@@ -35,8 +35,8 @@ def health_table(data: Dataset, lang: str) -> list[dict]:
                 col["period"]: _period(item.frame),
             }
         elif name in data.errors:
-            row |= {col["status"]: "⚠️ " + data.errors[name].message(lang)}
+            row |= {col["status"]: t("home.status.error", lang) + ": " + data.errors[name].message(lang)}
         else:
-            row |= {col["status"]: "— " + t("home.status.missing", lang)}
+            row |= {col["status"]: t("home.status.missing", lang)}
         rows.append(row)
     return rows

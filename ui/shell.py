@@ -18,7 +18,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from cbe_core.i18n import LANG_NAMES, LANGS, normalise_lang
 from cbe_core.i18n import t as translate
 
-from .data import SOURCE_KEY, Dataset, current_dataset
+from .data import SOURCE_KEY, Dataset, current_dataset, current_source
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,11 +42,16 @@ NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 LANG_KEY = "lang"
 LANG_WIDGET = "lang_select"
+SOURCE_WIDGET = "source_select"
 
 
 def current_lang() -> str:
     """The language lives in the URL (``?lang=zh``) so a shared link keeps it; English by default."""
     return normalise_lang(st.query_params.get(LANG_KEY))
+
+
+def _on_source_change() -> None:
+    st.session_state[SOURCE_KEY] = st.session_state[SOURCE_WIDGET]
 
 
 def _on_language_change() -> None:
@@ -113,10 +118,11 @@ def start_page(page: str) -> PageContext:
         for path, icon, label_key in PAGES.values():
             page_link(path, translate(label_key, lang), icon, lang)
         st.divider()
+        st.session_state[SOURCE_WIDGET] = current_source()  # mirrors the session's choice on every page
         st.radio(
             translate("ui.source", lang), ("sample", "upload"),
             format_func=lambda s: translate(f"ui.source.{s}", lang),
-            key=SOURCE_KEY, persist_state="session",
+            key=SOURCE_WIDGET, on_change=_on_source_change,
         )
         data = current_dataset()
         _sidebar_health(data, lang)
@@ -131,6 +137,6 @@ def _sidebar_health(data: Dataset, lang: str) -> None:
     for name, item in data.tables.items():
         lines.append(f"- {translate(f'table.{name}', lang)}: {len(item.frame):,}")
     for name in data.errors:
-        lines.append(f"- {translate(f'table.{name}', lang)}: ⚠️ {translate('ui.load_failed', lang)}")
+        lines.append(f"- {translate(f'table.{name}', lang)}: {translate('ui.load_failed', lang)}")
     st.caption(translate("ui.loaded_tables", lang))
     st.markdown("\n".join(lines))

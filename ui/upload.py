@@ -63,11 +63,8 @@ def _reason_rows(report, lang: str) -> pd.DataFrame:
 
 def show_report(report, frame: pd.DataFrame | None, lang: str) -> None:
     st.markdown(f"**{t('data.report', lang)}**")
-    st.write(t("data.summary", lang, rows_loaded=report.rows_loaded, rows_read=report.rows_read, file=report.file))
-    if report.layout:
-        st.caption(t("data.layout", lang, layout=t(f"io.layout.{report.layout}", lang)))
-    for line in report.describe(lang):
-        st.text(line)
+    # describe() repeats file names and headers from the file: plain text, never markdown or HTML
+    st.text("\n".join(report.describe(lang)))
     reasons = _reason_rows(report, lang)
     if reasons.empty:
         st.success(t("data.clean", lang), icon=":material/check_circle:")
