@@ -22,7 +22,8 @@ Input per variant: trials (sessions, or emails sent) and conversions (orders). O
   n = (z_{1-alpha/2} sqrt(2 pbar (1 - pbar)) + z_{power} sqrt(p1 (1 - p1) + p2 (1 - p2)))^2 / (p2 - p1)^2.
 - ``verdict``: ``ship_b`` when B is significantly better (p < alpha and P(B > A) >= ``prob_ship``),
   ``keep_a`` when B is significantly worse, or when both variants have the sessions needed and no
-  lift of the chosen size showed; else ``keep_testing``. Stopping as soon as p dips below alpha
+  lift of the chosen size showed; else ``keep_testing`` (always while a variant expects fewer than
+  5 orders at the pooled rate, where the normal approximation does not hold). Stopping as soon as p dips below alpha
   inflates false positives ("peeking"): decide the sample size first and read the test once it is
   reached.
 """
@@ -153,7 +154,11 @@ def read_test(
     more = None if need is None else max(0, need - min(na, nb))
     if need is None:
         notes.append("diag.ab.note.no_sample_size")
-    if p_value < alpha and pb > pa and prob >= prob_ship:
+    few = min(na, nb) * pooled < 5
+    if few:
+        verdict = "keep_testing"  # the normal approximation needs about 5 expected orders per variant
+        notes.append("diag.ab.note.few_orders")
+    elif p_value < alpha and pb > pa and prob >= prob_ship:
         verdict = "ship_b"
     elif p_value < alpha and pb < pa:
         verdict = "keep_a"

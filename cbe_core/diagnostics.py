@@ -199,7 +199,7 @@ class Finding:
             if isinstance(v, float):
                 pct = k.endswith(("_rate", "_pct", "_share", "acos")) or k in _PCT_FIELDS or (
                     ratio_metric and k in ("actual", "expected"))
-                params[k] = (f"{v * 100:+.0f}%" if k == "deviation" else _fmt_pct(v)) if pct else _fmt_num(v)
+                params[k] = (f"{abs(v) * 100:.0f}%" if k == "deviation" else _fmt_pct(v)) if pct else _fmt_num(v)
             else:
                 params[k] = v
         if "metric" in self.evidence:
@@ -848,7 +848,10 @@ def kpis_for(st: Store, start, end) -> Kpis:
         for k in ("customers", "repurchase_rate", "returning_revenue_share"):
             r[k] = st.reasons.get("customers", "diag.na.no_customers")
     # ads
-    if st.ads is not None:
+    if st.ads is not None and not len(_in(st.ads, start, end)):
+        for k in ("ad_spend", "ad_sales", "roas", "acos", "tacos"):
+            r[k] = "diag.na.no_ads_period"
+    elif st.ads is not None:
         ad = _in(st.ads, start, end)
         spend, ad_sales = float(ad["spend"].sum()), float(ad["ad_sales"].sum())
         v.update(ad_spend=spend, ad_sales=ad_sales, roas=_ratio(ad_sales, spend), acos=_ratio(spend, ad_sales),
@@ -1373,8 +1376,8 @@ def find_source_concentration(src: pd.DataFrame | None, revenue: float) -> list[
     if src is None or not len(src):
         return []
     d = src[src["source"] != "(unattributed)"]
-    if not len(d) or not np.isfinite(d["revenue_share"]).any():
-        return []
+    if (d["sessions"] > 0).sum() < 2 or not np.isfinite(d["revenue_share"]).any():
+        return []  # a single source in the data (e.g. one marketplace's report) says nothing
     top = d.sort_values("revenue_share", ascending=False).iloc[0]
     if top["revenue_share"] <= RULES["source_share"]:
         return []
