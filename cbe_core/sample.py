@@ -182,7 +182,7 @@ _SHOPIFY_PCT, _SHOPIFY_FIXED = 0.029, 0.30
 #   plus sea first leg; modelled as 3.20 + 2.40 per kg per unit (illustrative within those ranges);
 # - shopify/tiktok (dedicated line China->destination): about CNY 15-20 per parcel + CNY 60-90 per kg
 #   in 2025 quotes, i.e. 2.50 + 10.00 per kg (illustrative).
-_SHIP = {"amazon": (3.20, 2.40, True), "shopify": (2.50, 10.0, False), "tiktok": (2.50, 10.0, False)}
+_SHIP = {"amazon": (3.20, 2.40), "shopify": (2.50, 10.0), "tiktok": (2.50, 10.0)}   # (per unit/parcel, per kg)
 
 # Customers: countries (share illustrative: a China-based seller mostly selling to the US and Europe).
 _COUNTRIES = np.array(["US", "DE", "GB", "JP", "CA", "FR", "AU"])
@@ -527,7 +527,7 @@ def _orders(rng, products, days, traffic, plant):
     tr["units"] = np.bincount(rows[sale], weights=qty[sale], minlength=len(tr)).astype(np.int64)
     tr["revenue"] = np.round(np.bincount(rows[sale], weights=line_rev[sale], minlength=len(tr)), 2)
 
-    # returns: a later line with the same order id and a negative quantity
+    # returns: a later line (4-30 days, illustrative) with the same order id and a negative quantity
     ret = np.flatnonzero(sale & (rng.random(n) < RETURN_RATE))
     ret_date = order_date[ret] + (rng.integers(4, 31, len(ret)) * 86400
                                   + rng.integers(-3600 * 6, 3600 * 6, len(ret))).astype("timedelta64[s]")
