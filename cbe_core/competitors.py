@@ -414,12 +414,33 @@ def export_sheets(result: CompetitorResult) -> dict[str, pd.DataFrame]:
     return sheets
 
 
+SET_LEVEL = ("features",)
+
+
+def headline(gaps: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    """The lags to act on first: most severe first, at most one per dimension until every dimension with a
+    lag is shown, set-level findings (praised features) once per set; adds ``products`` (own products
+    the row stands for)."""
+    lags = gaps.loc[gaps["status"] == "lag"].copy()
+    if lags.empty:
+        return lags.assign(products=pd.Series(dtype="int64"))
+    set_level = lags["dimension"].isin(SET_LEVEL)
+    per_set = lags.loc[set_level].groupby(["set_id", "dimension"])["product_id"].transform("size")
+    lags["products"] = 1
+    lags.loc[set_level, "products"] = per_set
+    lags = lags.loc[~(set_level & lags.duplicated(["set_id", "dimension"]))]
+    lags["_sev"] = lags["severity"].map(SEVERITY_ORDER)
+    lags["_round"] = lags.groupby("dimension", sort=False).cumcount()
+    lags = lags.sort_values(["_round", "_sev"], kind="stable").head(n)
+    return lags.sort_values(["_sev", "_round"], kind="stable").drop(columns=["_sev", "_round"]).reset_index(drop=True)
+
+
 def _fmt_params(row: Mapping, lang: str) -> dict[str, object]:
     from .i18n import t
 
     dim = str(row["dimension"])
     v, b = float(row["value"]), float(row["benchmark"])
-    p: dict[str, object] = {"title": row["title"], "rival": row.get("rival") if pd.notna(row.get("rival")) else "-",
+    p: dict[str, object] = {"title": row["title"], "set": row["set_id"], "rival": row.get("rival") if pd.notna(row.get("rival")) else "-",
                             "detail": row.get("detail") if pd.notna(row.get("detail")) else "",
                             "dimension": t(f"comp.dim.{dim}", lang)}
     if dim == "price":

@@ -14,7 +14,7 @@ Planted situations (see ``sample_data/README`` and ``/work/notes/PLANTS.md``), o
   positive reviews praise *battery life* in about 60% of cases (ours in about 6%), and its estimated
   monthly units grow fivefold over the period (accelerating) while our products in that category slowly lose units;
 - **C2** the competitor brand :data:`C2_BRAND` is on promotion (price below list price by 15-35%) in
-  about 60% of snapshots; other listings promote in about 8%.
+  about 70% of snapshots; other listings promote in about 8%.
 
 With ``plant=False`` the same listings exist but behave like the others (the healthy twin).
 """
@@ -105,10 +105,12 @@ def _listings(products: pd.DataFrame, rng: np.random.Generator, c1_cat: str) -> 
             names[0] = C1_BRAND
         if k == (1 if len(categories) > 1 else 0):
             names[-1] = C2_BRAND
+        own_prices = own.loc[own["category"] == cat, "base_price"].to_numpy()
         for j, brand in enumerate(names):
-            factor = 0.75 if brand == C1_BRAND else float(rng.uniform(0.8, 1.3))
+            # a competitor is a substitute for one of our products, priced near it (C1: well below our median)
+            target = median * 0.75 if brand == C1_BRAND else float(rng.choice(own_prices)) * rng.uniform(0.85, 1.2)
             rows.append({"sku": pd.NA, "title": f"{brand} {cat} model {chr(65 + j)}{k + 1}",
-                         "category": cat, "base_price": round(median * factor, 2) - 0.01,
+                         "category": cat, "base_price": max(round(target, 2) - 0.01, 0.99),
                          "brand": brand, "is_own": False})
     comp = pd.DataFrame(rows)
     out = pd.concat([own, comp], ignore_index=True)
@@ -135,7 +137,7 @@ def _snapshots(listings: pd.DataFrame, dates: pd.DatetimeIndex, rng: np.random.G
     # list price: base price with a slow drift and a rare permanent change
     drift = 1 + np.cumsum(rng.normal(0, 0.004, (n_l, n_d)), axis=1)
     list_price = listings["base_price"].to_numpy()[:, None] * np.clip(drift, 0.85, 1.15)
-    promo_p = np.where(is_c2 & plant, 0.6, np.where(listings["is_own"].to_numpy()[:, None], 0.05, 0.08))
+    promo_p = np.where(is_c2 & plant, 0.7, np.where(listings["is_own"].to_numpy()[:, None], 0.05, 0.08))
     on_promo = rng.random((n_l, n_d)) < promo_p
     depth = np.where(is_c2 & plant, rng.uniform(0.15, 0.35, (n_l, n_d)), rng.uniform(0.08, 0.2, (n_l, n_d)))
     price = np.where(on_promo, list_price * (1 - depth), list_price)
