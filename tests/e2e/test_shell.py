@@ -53,3 +53,27 @@ def test_upload_a_gbk_erp_export_through_the_real_uploader(app_server, browser_p
     shot(page, "shell_upload_report_en")
     # the sidebar now shows the uploaded orders as the data source
     assert page.locator("[data-testid='stSidebar']").get_by_text("Orders:").first.is_visible()
+
+
+def _choose(page, label: str, option: str) -> None:
+    box = page.locator("[data-testid='stSelectbox']", has_text=label).first
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_unrecognised_headers_are_mapped_with_drop_downs(app_server, browser_page):
+    page = browser_page
+    open_page(page, app_server, "Data")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(DATA / "odd_headers.csv"))
+    wait_idle(page)
+    page.get_by_text("Column mapping").first.wait_for()
+    assert "order_id" in page.locator("[data-testid='stMain']").inner_text()
+    for canonical, header in (("order_id", "Ref"), ("order_date", "When"), ("sku", "Item"),
+                              ("quantity", "Pcs"), ("unit_price", "Each")):
+        _choose(page, canonical + " *", header)
+    shot(page, "shell_mapping_en")
+    page.locator("[data-testid='stFormSubmitButton'] button", has_text="Load").first.click()
+    wait_idle(page)
+    page.get_by_text("3 rows read, 3 loaded").first.wait_for()
+    assert not exception_text(page)
+    shot(page, "shell_mapping_loaded_en")
