@@ -432,12 +432,14 @@ def test_write_sample_writes_every_table_as_utf8_csv_with_project_headers(store,
     assert traffic["date"].iloc[0] == STORE_START.isoformat()
 
 
-def test_committed_sample_data_is_the_generators_output(tmp_path):
-    fresh = write_sample(tmp_path)
-    for name, path in fresh.items():
-        committed = ROOT / "sample_data" / f"{name}.csv"
+def test_committed_sample_data_is_the_command_lines_output(tmp_path, capsys):
+    assert sample.main([str(tmp_path)]) == 0
+    written = sorted(tmp_path.glob("*.csv"))
+    assert len(written) == len(capsys.readouterr().out.splitlines()) >= len(OWN_TABLES)
+    for path in written:
+        committed = ROOT / "sample_data" / path.name
         assert committed.exists(), committed
-        assert committed.read_bytes() == path.read_bytes(), f"sample_data/{name}.csv is stale: run python -m cbe_core.sample"
+        assert committed.read_bytes() == path.read_bytes(), f"sample_data/{path.name} is stale: run python -m cbe_core.sample"
 
 
 @pytest.mark.parametrize("name", OWN_TABLES)
