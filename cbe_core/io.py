@@ -27,8 +27,9 @@ How a file is read
 
 Rows whose required values are missing or unreadable are dropped and counted; unreadable optional values
 become missing and are counted as fixed. Structural faults raise :class:`~cbe_core.errors.DataError`.
-Extra columns the schema does not know are kept as ``str`` under their original header (so a seller's
-own columns survive to the exports); columns a layout knows are typed.
+Extra columns the schema does not know are kept under their original header (so a seller's own columns
+survive to the exports): as ``int64``/``float64`` when every value is a plain number and the header does
+not name an id or code, else as ``str``; columns a layout knows are typed.
 
 Row numbers in reports are the ones a seller sees in a spreadsheet: the header is row 1 when it is on
 the first line (title rows above it shift every number down accordingly).
@@ -227,15 +228,12 @@ def _mb(n: int) -> str:
 
 def _decode(data: bytes, name: str) -> tuple[str, str, bytes]:
     """Return (text, encoding, utf8_bytes) trying utf-8(-sig), gb18030, cp1252 strictly in that order."""
-    if b"\x00" in data[:65536]:
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            enc = "utf-16"
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError:
-                raise DataError("err.io.not_a_table", file=name) from None
-            return text, enc, text.encode("utf-8")
-        raise DataError("err.io.binary", file=name)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DataError("err.io.encoding", file=name) from None
+        return text, "utf-16", text.encode("utf-8")
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig", data[3:]
@@ -250,8 +248,40 @@ def _decode(data: bytes, name: str) -> tuple[str, str, bytes]:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
+        if enc == "gb18030" and not _looks_chinese(text):
+            try:
+                alt = data.decode("cp1252")
+            except UnicodeDecodeError:
+                pass
+            else:
+                return alt, "cp1252", alt.encode("utf-8")
         return text, enc, text.encode("utf-8")
     raise DataError("err.io.encoding", file=name)
+
+
+def _looks_chinese(text: str) -> bool:
+    """True when a GB18030 decoding reads like Chinese rather than Windows-1252 mojibake.
+
+    Two accented Latin letters in a row (``ÄÖ``, ``ül``) also form valid GB18030, so a German or
+    French file can decode without error. Such a decoding yields ideographs glued to ASCII letters
+    inside words (``K鰈n`` for ``Köln``), and symbols outside the Chinese blocks; real Chinese text has
+    ideographs mostly next to other ideographs, digits, punctuation or separators."""
+    sample = text[:200000]
+    cjk = glued = other = 0
+    for i, ch in enumerate(sample):
+        if ord(ch) < 128:
+            continue
+        if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef":
+            cjk += 1
+            before = sample[i - 1] if i else ""
+            after = sample[i + 1] if i + 1 < len(sample) else ""
+            if (before.isascii() and before.isalpha()) and (after.isascii() and after.isalpha()):
+                glued += 1
+        else:
+            other += 1
+    if cjk == 0:
+        return other == 0
+    return glued <= 0.2 * cjk and other <= 0.2 * (cjk + other)
 
 
 _DELIMS = (",", ";", "\t", "|")
@@ -366,16 +396,60 @@ def _meta_from_comments(lines: list[str]) -> dict:
     return meta
 
 
-def _read_text(data: bytes, name: str, table: str, preview_only: bool = False) -> _Raw:
+_HEAD = 262144
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\x80-\x9f]")
+
+
+def _utf8_head(data: bytes) -> str | None:
+    """The first bytes decoded as UTF-8 (BOM removed), or None when they are not UTF-8."""
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    chunk = data[start : start + _HEAD]
+    try:
+        return chunk.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if len(data) > start + _HEAD and exc.start >= len(chunk) - 3:  # a character cut at the edge
+            try:
+                return chunk[: exc.start].decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+        return None
+
+
+def _read_text(data: bytes, name: str, table: str, preview_only: bool = False, typer=None) -> _Raw:
+    if b"\x00" in data[:65536]:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            text, encoding, utf8 = _decode(data, name)
+            return _parse_text(utf8, text[:_HEAD], encoding, name, table, preview_only, typer)
+        raise DataError("err.io.binary", file=name)
+    head = _utf8_head(data)
+    if head is not None:
+        bom = data.startswith(b"\xef\xbb\xbf")
+        encoding = "utf-8-sig" if bom else "utf-8"
+        body = memoryview(data)[3:] if bom else memoryview(data)
+        try:
+            return _parse_text(body, head, encoding, name, table, preview_only, typer)
+        except _NotUtf8:
+            pass  # invalid UTF-8 further down: decode the whole file the slow way
     text, encoding, utf8 = _decode(data, name)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-        utf8 = utf8[3:] if utf8.startswith(b"\xef\xbb\xbf") else utf8
-    if not text.strip():
+    try:
+        return _parse_text(memoryview(utf8), text[:_HEAD], encoding, name, table, preview_only, typer)
+    except _NotUtf8:  # pragma: no cover - transcoded text is valid UTF-8
+        raise DataError("err.io.encoding", file=name) from None
+
+
+class _NotUtf8(Exception):
+    pass
+
+
+def _parse_text(
+    body: memoryview, head_text: str, encoding: str, name: str, table: str, preview_only: bool, typer=None
+) -> _Raw:
+    if head_text.startswith("\ufeff"):
+        head_text = head_text[1:]
+    if not head_text.strip():
         raise DataError("err.io.empty", file=name)
-    head_text = text[:262144]
     lines = head_text.split("\n")
-    if len(text) > len(head_text):
+    if len(body) > _HEAD:
         lines = lines[:-1]  # possibly cut
     lines = [ln.rstrip("\r") for ln in lines]
     # leading comment lines (GA4) and blank lines
@@ -383,66 +457,81 @@ def _read_text(data: bytes, name: str, table: str, preview_only: bool = False) -
     while skip < len(lines) and (not lines[skip].strip() or lines[skip].lstrip().startswith("#")):
         skip += 1
     meta = _meta_from_comments(lines[:skip])
-    body = lines[skip : skip + 80]
-    if not [ln for ln in body if ln.strip()]:
+    rows_text = lines[skip : skip + 80]
+    if not [ln for ln in rows_text if ln.strip()]:
         raise DataError("err.io.empty", file=name)
-    printable = sum(ch.isprintable() or ch in "\t" for ch in head_text[:20000])
-    if printable < 0.9 * min(len(head_text), 20000):
+    sample = head_text[:20000]
+    if len(_CONTROL.findall(sample)) > 0.05 * len(sample):
         raise DataError("err.io.binary", file=name)
-    delim = _sniff_delimiter(body)
+    delim = _sniff_delimiter(rows_text)
     if delim is None:
         raise DataError("err.io.not_a_table", file=name)
-    rows = _split_rows(body, delim)
+    rows = _split_rows(rows_text, delim)
     h = _find_header(rows, table)
     headers = _dedupe(rows[h])
     header_line = skip + h  # 0-based physical line of the header
-    # byte offset of the first data line
-    pos = 0
+    raw_bytes = body.obj if isinstance(body, memoryview) else body
+    offset = len(raw_bytes) - len(body)  # BOM
+    pos = offset
     for _ in range(header_line + 1):
-        nxt = utf8.find(b"\n", pos)
+        nxt = raw_bytes.find(b"\n", pos)
         if nxt < 0:
-            pos = len(utf8)
+            pos = len(raw_bytes)
             break
         pos = nxt + 1
-    payload = utf8[pos:]
     first_row = header_line + 2
-    if not payload.strip():
+    end = len(raw_bytes)
+    if preview_only and end - pos > 200000:
+        cut = raw_bytes.rfind(b"\n", pos, pos + 200000)
+        end = cut + 1 if cut > pos else pos + 200000
+    if end - pos < 65536 and not bytes(raw_bytes[pos:end]).strip():
         raise DataError("err.io.header_only", file=name, headers=", ".join(headers[:12]))
-    if preview_only:
-        payload = payload[:200000]
-        cut = payload.rfind(b"\n")
-        if cut > 0:
-            payload = payload[:cut]
+    payload = pa.py_buffer(raw_bytes).slice(pos, end - pos)
     bad: list[int] = []
 
     def on_bad(row) -> str:
-        if row.number is not None:
-            bad.append(int(row.number))
-        else:
-            bad.append(-1)
+        bad.append(int(row.number) if row.number is not None else -1)
         return "skip"
 
+    quoted = raw_bytes.find(b'"', pos, end) >= 0
     n_cols = len(headers)
-    try:
-        tab = pacsv.read_csv(
-            _io.BytesIO(payload),
+    # typed parsing of clean numeric/date columns (the head rows decide; a failure re-parses as text)
+    types = typer(headers, rows[h + 1 :]) if typer is not None else {}
+
+    def parse(col_types: dict[int, pa.DataType]) -> pa.Table:
+        return pacsv.read_csv(
+            pa.BufferReader(payload),
             read_options=pacsv.ReadOptions(
                 column_names=[f"c{i}" for i in range(n_cols)], block_size=8 << 20, use_threads=True
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delim,
                 quote_char='"',
-                newlines_in_values=b'"' in payload[:4] or b'\n"' in payload or b'"\r' in payload,
+                double_quote=True,
+                newlines_in_values=quoted,
                 invalid_row_handler=on_bad,
                 ignore_empty_lines=True,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"c{i}": pa.string() for i in range(n_cols)},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
+                column_types={f"c{i}": col_types.get(i, pa.string()) for i in range(n_cols)},
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+                null_values=[""],
+                check_utf8=True,
             ),
         )
+
+    try:
+        try:
+            tab = parse(types)
+        except pa.ArrowInvalid as exc:
+            if not types or "conversion error" not in str(exc).lower() or "utf8" in str(exc).lower():
+                raise
+            bad.clear()
+            tab = parse({})
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as exc:
+        if "utf8" in str(exc).lower() or "utf-8" in str(exc).lower():
+            raise _NotUtf8() from exc
         raise DataError("err.io.not_a_table", file=name) from exc
     if tab.num_rows > MAX_ROWS:
         raise DataError("err.io.too_many_rows", file=name, rows=f"{tab.num_rows:,}", limit=f"{MAX_ROWS:,}")
@@ -450,7 +539,7 @@ def _read_text(data: bytes, name: str, table: str, preview_only: bool = False) -
     bad_rows = sorted(first_row + b - 1 for b in bad if b >= 0)
     row_numbers = None
     if bad_rows:
-        # the physical row of each parsed record skips the rejected ones
+        # the spreadsheet row of each parsed record skips the rejected ones
         total = tab.num_rows + len(bad_rows)
         alln = np.arange(first_row, first_row + total)
         row_numbers = np.setdiff1d(alln, np.asarray(bad_rows), assume_unique=True)[: tab.num_rows]
@@ -552,14 +641,14 @@ def _pick_sheet(wb, table: str):
     return wb.get_sheet_by_index(0)
 
 
-def _read_raw(data: bytes, name: str, table: str, preview_only: bool = False) -> _Raw:
-    if not data or not data.strip():
+def _read_raw(data: bytes, name: str, table: str, preview_only: bool = False, typer=None) -> _Raw:
+    if not data or not data[:65536].strip():
         raise DataError("err.io.empty", file=name)
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return _read_xlsx(data, name, table, preview_only)
     if name.lower().endswith((".xlsx", ".xlsm", ".xls")):
         raise DataError("err.io.corrupt_xlsx", file=name)
-    return _read_text(data, name, table, preview_only)
+    return _read_text(data, name, table, preview_only, typer)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -613,15 +702,42 @@ def _np_bool(arr) -> np.ndarray:
     return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _clean_text(arr: pa.ChunkedArray, acc: _Acc | None) -> pa.ChunkedArray:
-    """Trim, remove Excel ``="..."`` guards, empty -> null."""
-    arr = pc.utf8_trim_whitespace(arr)
-    guard = pc.starts_with(arr, '="')
-    if pc.any(guard).as_py():
-        arr = pc.replace_substring_regex(arr, r'^="(.*)"$', r"\1")
-        if acc is not None:
-            acc.fix("io.fix.excel_guard", _np_bool(guard))
-    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+SAMPLE_ROWS = 20_000
+"""Columns longer than this are checked for stray whitespace and Excel guards on a sample of rows
+(the first and evenly spaced ones) before the whole column is cleaned; id columns always in full."""
+
+
+def _sample(arr: pa.ChunkedArray) -> pa.ChunkedArray:
+    """About SAMPLE_ROWS values spread over the column: the head of every parsed block."""
+    n = len(arr)
+    if n <= SAMPLE_ROWS:
+        return arr
+    k = max(1, SAMPLE_ROWS // max(1, arr.num_chunks))
+    return pa.chunked_array([c.slice(0, k) for c in arr.chunks], type=arr.type)
+
+
+def _clean_text(arr: pa.ChunkedArray, acc: _Acc | None, full: bool = False) -> pa.ChunkedArray:
+    """Trim, remove Excel ``="..."`` guards, whitespace-only -> null."""
+    if arr.type != pa.string() or arr.null_count == len(arr):
+        return arr
+    probe = arr if full else _sample(arr)
+    trimmed = pc.utf8_trim_whitespace(probe)
+    needs_trim = pc.sum(pc.binary_length(trimmed)).as_py() != pc.sum(pc.binary_length(probe)).as_py()
+    has_guard = pc.any(pc.starts_with(trimmed, '="')).as_py()
+    if not (needs_trim or has_guard):
+        return arr
+    if probe is not arr:
+        trimmed = pc.utf8_trim_whitespace(arr)
+    arr = trimmed
+    if has_guard or probe is not arr:
+        guard = pc.starts_with(arr, '="')
+        if pc.any(guard).as_py():
+            arr = pc.replace_substring_regex(arr, r'^="(.*)"$', r"\1")
+            if acc is not None:
+                acc.fix("io.fix.excel_guard", _np_bool(guard))
+    if pc.min(pc.binary_length(arr)).as_py() == 0:
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    return arr
 
 
 def _nullify_tokens(arr: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -659,14 +775,16 @@ def _to_float(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Text -> float64 values and a mask of unreadable (non-empty) values."""
     n = len(arr)
-    try:
-        vals = pc.cast(arr, pa.float64())
-        out = vals.to_numpy()
-        if kind == "pct":
-            out = _pct_scale(out, np.zeros(n, dtype=bool), acc)
-        return out, np.zeros(n, dtype=bool)
+    try:  # fast path: plain numbers
+        out = pc.cast(arr, pa.float64()).to_numpy()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
+    else:
+        bad = np.isinf(out)  # 'nan' text reads as missing, 'inf' as unreadable
+        out = np.where(bad, np.nan, out)
+        if kind == "pct":
+            out = _pct_scale(out, np.zeros(n, dtype=bool), acc)
+        return out, bad
     s = _nullify_tokens(arr)
     present = _np_bool(pc.is_valid(s))
     pct_sign = _np_bool(pc.match_substring(s, "%")) if kind == "pct" else np.zeros(n, dtype=bool)
@@ -719,6 +837,14 @@ def _to_datetime(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Text -> datetime64[ns] (NaT where missing/unreadable) and the unreadable mask."""
     n = len(arr)
+    try:  # fast path: ISO 8601 without offsets
+        result = pc.cast(arr, pa.timestamp("ns")).to_numpy()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    else:
+        if kind == "date":
+            result = result.astype("datetime64[D]").astype("datetime64[ns]")
+        return result, np.zeros(n, dtype=bool)
     s = _nullify_tokens(arr)
     present = _np_bool(pc.is_valid(s))
     if not present.any():
@@ -893,9 +1019,22 @@ def read_table(
         if period[0] > period[1]:
             raise DataError("err.io.bad_period", start=period[0].isoformat(), end=period[1].isoformat())
     data, name = _load_bytes(source, filename)
-    raw = _read_raw(data, name, table)
-    layout = _layout_for(raw, table)
-    final_map = _final_mapping(raw, table, layout, mapping, name)
+    plan: dict = {}
+
+    def typer(headers: list[str], head_rows: list[list[str]]) -> dict[int, pa.DataType]:
+        from . import layouts
+
+        lay = layouts.detect(table, headers)
+        fmap = _final_mapping(headers, table, lay, mapping, name)
+        plan.update(layout=lay, mapping=fmap)
+        return _typed_columns(headers, head_rows, fmap, tab, lay)
+
+    raw = _read_raw(data, name, table, typer=typer)
+    if plan:
+        layout, final_map = plan["layout"], plan["mapping"]
+    else:  # workbooks: cells are already separated
+        layout = _layout_for(raw, table)
+        final_map = _final_mapping(raw.headers, table, layout, mapping, name)
     acc = _Acc(raw.first_row)
     acc.row_numbers = raw.row_numbers
     if raw.bad_shape_rows:
@@ -918,21 +1057,28 @@ def read_table(
             lay = t(f"io.layout.{layout.name}", "en") if layout else table
             raise DataError("err.io.period_required", file=name, layout=lay)
 
-    # 1. text cleaning
-    cols: dict[str, pa.ChunkedArray] = {h: _clean_text(raw.columns[h], acc) for h in raw.headers}
+    # 1. text cleaning (id columns checked in full, others on a sample first)
+    id_headers = {h for c, h in final_map.items() if c in tab.names and tab.column(c).kind == "id"}
+    cols: dict[str, pa.ChunkedArray] = {
+        h: _clean_text(raw.columns[h], acc, full=h in id_headers) for h in raw.headers
+    }
     _fix_float_ids(cols, final_map, tab, layout)
 
-    # 2. blank rows and totals rows
+    # 2. blank rows and totals rows (a totals row sits at the bottom, or at the top in GA4 exports)
     keep = np.ones(raw.n_rows, dtype=bool)
-    any_val = np.zeros(raw.n_rows, dtype=bool)
-    for h in raw.headers:
-        any_val |= _np_bool(pc.is_valid(cols[h]))
-    blank = ~any_val
-    acc.drop("io.reason.blank_row", blank)
-    keep &= ~blank
+    if all(cols[h].null_count for h in raw.headers):
+        any_val = np.zeros(raw.n_rows, dtype=bool)
+        for h in raw.headers:
+            any_val |= _np_bool(pc.is_valid(cols[h]))
+        acc.drop("io.reason.blank_row", ~any_val)
+        keep &= any_val
+    edge = np.unique(np.r_[np.arange(min(3, raw.n_rows)), np.arange(max(0, raw.n_rows - 5), raw.n_rows)])
     totals = np.zeros(raw.n_rows, dtype=bool)
     for h in raw.headers[:3]:
-        totals |= _np_bool(pc.match_substring_regex(cols[h], TOTAL_RE))
+        if cols[h].type != pa.string():
+            continue
+        hit = _np_bool(pc.match_substring_regex(cols[h].take(pa.array(edge)), TOTAL_RE))
+        totals[edge[hit]] = True
     acc.drop("io.reason.totals_row", totals & keep)
     keep &= ~totals
 
@@ -954,7 +1100,7 @@ def read_table(
         values, bad = _convert(arr, kind, raw.delimiter, acc, name)
         out[canon] = values
         if canon in required:
-            present = _np_bool(pc.is_valid(arr))
+            present = _np_bool(pc.is_valid(arr)) if arr.null_count else np.ones(raw.n_rows, dtype=bool)
             reason = _reason_for(kind)
             prev = bad_by_reason.get(reason, np.zeros(raw.n_rows, dtype=bool))
             bad_by_reason[reason] = prev | (bad & keep)
@@ -1023,10 +1169,14 @@ def read_table(
         ign = [h for h in raw.headers if norm_header(h) in ignored and h not in mapped_headers]
         acc.note("io.note.ignored_columns", columns=", ".join(ign))
 
-    frame = frame.loc[keep]
+    if not keep.all():
+        frame = frame.loc[keep]
     if extras:
-        keep_arr = pa.array(keep)
-        ext = pd.DataFrame({k: pc.filter(v, keep_arr).to_pandas() for k, v in extras.items()}, index=frame.index)
+        keep_arr = None if keep.all() else pa.array(keep)
+        ext = pd.DataFrame(
+            {k: _maybe_numeric(v if keep_arr is None else pc.filter(v, keep_arr), k) for k, v in extras.items()},
+            index=frame.index,
+        )
         frame = pd.concat([frame, ext], axis=1)
     frame = frame.reset_index(drop=True)
     frame = _finalise_types(frame, kinds)
@@ -1058,11 +1208,62 @@ def read_table(
     return frame, report
 
 
-def _final_mapping(raw: _Raw, table: str, layout, mapping: dict[str, str] | None, name: str) -> dict[str, str]:
+_ID_LIKE = re.compile(r"(?i)(\bid\b|-id\b|_id\b|zip|postal|post code|phone|code|number|no\.?$|编号|号|asin|sku)")
+
+
+def _maybe_numeric(arr: pa.ChunkedArray, header: str):
+    """An extra column whose every value is a plain number becomes int64/float64 (ids, codes and
+    zero-padded values stay text); anything else stays ``str``."""
+    if _ID_LIKE.search(header) or arr.null_count == len(arr):
+        return arr.to_pandas()
+    if pc.any(pc.match_substring_regex(arr, r"^-?0\d")).as_py():
+        return arr.to_pandas()
+    try:
+        vals = pc.cast(arr, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return arr.to_pandas()
+    out = vals.to_numpy(zero_copy_only=False)
+    if vals.null_count == 0 and np.all(np.mod(out, 1) == 0) and np.all(np.abs(out) < 2**53):
+        return out.astype("int64")
+    return out
+
+
+_PLAIN_INT = re.compile(r"^-?\d{1,15}$")
+_PLAIN_FLOAT = re.compile(r"^-?\d{1,15}(\.\d+)?$")
+_ISO_TS = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?$")
+
+
+def _typed_columns(headers, head_rows, fmap, tab, layout) -> dict[int, pa.DataType]:
+    """Columns the CSV parser may convert itself: every head value a plain number / ISO timestamp."""
+    kinds = {c.name: c.kind for c in tab.columns}
+    if layout is not None:
+        kinds.update(layout.kinds)
+    idx = {h: i for i, h in enumerate(headers)}
+    out: dict[int, pa.DataType] = {}
+    for canon, header in fmap.items():
+        kind = kinds.get(canon)
+        i = idx.get(header)
+        if i is None or kind not in ("int", "float", "money", "datetime", "date"):
+            continue
+        if layout is not None and layout.pre is not None and kind in ("datetime", "date"):
+            continue
+        vals = [r[i].strip() for r in head_rows if i < len(r) and r[i].strip()]
+        if not vals:
+            continue
+        if kind == "int" and all(_PLAIN_INT.match(v) for v in vals):
+            out[i] = pa.int64()
+        elif kind in ("float", "money") and all(_PLAIN_FLOAT.match(v) for v in vals):
+            out[i] = pa.float64()
+        elif kind in ("datetime", "date") and all(_ISO_TS.match(v) for v in vals):
+            out[i] = pa.timestamp("ns")
+    return out
+
+
+def _final_mapping(headers: list[str], table: str, layout, mapping: dict[str, str] | None, name: str) -> dict[str, str]:
     tab = schema.get_table(table)
-    auto = auto_mapping(raw.headers, table, layout)
+    auto = auto_mapping(headers, table, layout)
     if mapping:
-        known = set(raw.headers)
+        known = set(headers)
         extra_ok = set(layout.kinds) if layout is not None else set()
         for canon, header in mapping.items():
             if canon not in tab.names and canon not in extra_ok:
@@ -1075,7 +1276,7 @@ def _final_mapping(raw: _Raw, table: str, layout, mapping: dict[str, str] | None
                     file=name,
                     column=canon,
                     header=header,
-                    found=", ".join(raw.headers[:30]),
+                    found=", ".join(headers[:30]),
                 )
         auto = {k: v for k, v in auto.items() if k not in mapping}
         auto.update(mapping)
@@ -1085,7 +1286,7 @@ def _final_mapping(raw: _Raw, table: str, layout, mapping: dict[str, str] | None
     if missing:
         raise DataError(
             "err.io.missing_columns", file=name, table=table, columns=", ".join(missing),
-            found=", ".join(raw.headers[:30]),
+            found=", ".join(headers[:30]),
         )
     return auto
 
@@ -1098,7 +1299,7 @@ def _fix_float_ids(cols, final_map, tab, layout) -> None:
             continue
         arr = cols[header]
         valid = pc.is_valid(arr)
-        if not pc.any(valid).as_py():
+        if not pc.any(valid).as_py() or not pc.any(pc.ends_with(_sample(arr), ".0")).as_py():
             continue
         dotzero = pc.match_substring_regex(arr, r"^\d+\.0$")
         if pc.all(pc.or_(dotzero, pc.invert(valid))).as_py():
@@ -1116,10 +1317,28 @@ def _reason_for(kind: str) -> str:
 
 
 def _convert(arr: pa.ChunkedArray, kind: str, delimiter, acc: _Acc, name: str):
+    """Text column -> (values in the schema kind, mask of unreadable non-empty values)."""
     n = len(arr)
     nobad = np.zeros(n, dtype=bool)
+    if arr.type != pa.string():  # converted by the parser
+        if pa.types.is_timestamp(arr.type):
+            vals = arr.to_numpy()
+            if kind == "date":
+                vals = vals.astype("datetime64[D]").astype("datetime64[ns]")
+            return vals, nobad
+        if kind == "int" and pa.types.is_integer(arr.type):
+            return arr.to_pandas(), nobad
+        vals = arr.to_numpy().astype("float64")
+        if kind == "pct":
+            vals = _pct_scale(vals, nobad, acc)
+        return vals, nobad
     if kind in ("id", "text", "category"):
-        return arr, nobad
+        return arr.to_pandas(), nobad
+    if kind == "int":
+        try:  # fast path: plain integers
+            return pc.cast(arr, pa.int64()).to_pandas(), nobad
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
     if kind in ("int", "float", "money", "pct"):
         vals, bad = _to_float(arr, kind, delimiter, acc)
         if kind == "int":
@@ -1131,49 +1350,75 @@ def _convert(arr: pa.ChunkedArray, kind: str, delimiter, acc: _Acc, name: str):
         return _to_datetime(arr, kind, name, acc)
     if kind == "bool":
         vals, present, bad = _to_bool(arr)
-        return pd.array(np.where(present, vals, False), dtype="boolean").where(present) if not present.all() else vals, bad
-    return arr, nobad
+        out = pd.array(vals, dtype="boolean")
+        out[~present] = pd.NA
+        return out, bad
+    return arr.to_pandas(), nobad
 
 
 def _finalise_types(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
+    """Cast every typed column once to its final dtype (no-ops are skipped)."""
     for c in frame.columns:
         kind = kinds.get(c)
         if kind is None:
             continue
         s = frame[c]
         if kind == "int":
+            if s.dtype == "int64":
+                continue
             if s.isna().any():
                 frame[c] = s.round().astype("Int64")
             else:
-                frame[c] = s.to_numpy().round().astype("int64")
+                frame[c] = s.to_numpy(dtype="float64").round().astype("int64")
         elif kind in ("float", "money", "pct"):
-            frame[c] = s.astype("float64")
+            if s.dtype != "float64":
+                frame[c] = s.astype("float64")
         elif kind in ("date", "datetime"):
-            frame[c] = s.astype("datetime64[ns]")
+            if s.dtype != "datetime64[ns]":
+                frame[c] = s.astype("datetime64[ns]")
         elif kind in ("id", "text", "category"):
             if s.dtype != "str":
                 frame[c] = s.astype("str")
-        elif kind == "bool" and not s.isna().any():
+        elif kind == "bool" and not s.isna().any() and s.dtype != bool:
             frame[c] = s.astype(bool)
     return frame
 
 
+def _matches(values: pd.Series, pattern: str, exclude: str | None = None) -> np.ndarray:
+    """Regex test over a low-cardinality text column, done once per distinct value: rows matching
+    ``pattern`` and not ``exclude``."""
+    try:
+        arr = pa.array(values.array)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        arr = arr.cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        arr = pa.array(values.astype("str").to_numpy(dtype=object, na_value=None), type=pa.string(), from_pandas=True)
+    enc = pc.dictionary_encode(arr)
+    words = enc.dictionary
+    hit = pc.fill_null(pc.match_substring_regex(words, pattern), False)
+    if exclude is not None:
+        hit = pc.and_(hit, pc.invert(pc.fill_null(pc.match_substring_regex(words, exclude), False)))
+    hit_np = np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+    if not hit_np.any():
+        return np.zeros(len(values), dtype=bool)
+    idx = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False)
+    return np.where(idx >= 0, hit_np[np.clip(idx, 0, None)], False)
+
+
 def _cancelled(frame: pd.DataFrame, layout) -> np.ndarray:
+    """Cancelled/voided/refunded lines: status words (en/zh, not 'partially refunded'), Online-Retail
+    ``C`` invoices, Shopify's ``Cancelled at``."""
     n = len(frame)
     out = np.zeros(n, dtype=bool)
     if "status" in frame.columns:
-        st = frame["status"]
-        if not isinstance(st, pd.Series):
-            st = pd.Series(st.to_pandas() if hasattr(st, "to_pandas") else st)
-        st = st.astype("str")
-        out |= (st.str.contains(CANCEL_RE, regex=True, na=False) & ~st.str.contains(PARTIAL_RE, regex=True, na=False)).to_numpy()
-    if "order_id" in frame.columns:
+        out |= _matches(frame["status"], CANCEL_RE, PARTIAL_RE)
+    if "order_id" in frame.columns and n:
         ids = frame["order_id"]
-        ids = pd.Series(ids.to_pandas() if hasattr(ids, "to_pandas") else ids).astype("str")
-        cpref = ids.str.match(r"^[Cc]\d+$", na=False).to_numpy()
-        if cpref.any():
+        if ids.str.startswith(("C", "c"), na=False).any():
+            cpref = ids.str.match(r"^[Cc]\d+$", na=False).to_numpy()
             numeric = ids.str.match(r"^\d+$", na=False).to_numpy()
-            if layout is not None and layout.name == "online_retail" or numeric.sum() >= 0.5 * n:
+            if (layout is not None and layout.name == "online_retail") or numeric.sum() >= 0.5 * n:
                 out |= cpref
     if "cancelled_at" in frame.columns:  # Shopify's Cancelled at
         out |= frame["cancelled_at"].notna().to_numpy()
@@ -1182,8 +1427,8 @@ def _cancelled(frame: pd.DataFrame, layout) -> np.ndarray:
 
 def _orders_excluded(frame: pd.DataFrame, acc: _Acc) -> None:
     canc = frame["cancelled"].to_numpy()
-    q = frame["quantity"].to_numpy(dtype="float64", na_value=np.nan) if "quantity" in frame else np.zeros(len(frame))
-    p = frame["unit_price"].to_numpy(dtype="float64", na_value=np.nan) if "unit_price" in frame else np.zeros(len(frame))
+    q = frame["quantity"].to_numpy()
+    p = frame["unit_price"].to_numpy()
     for key, mask in (
         ("io.excluded.cancelled", canc),
         ("io.excluded.returns", ~canc & (q < 0)),
