@@ -45,7 +45,7 @@ from .errors import DataError
 POSITIVE_MIN = 4
 NEGATIVE_MAX = 2
 _SEP = "qqsep"
-_CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_CJK_RE2 = r"[\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}]"  # the same class for Arrow (RE2)
 # generic opinion words: a praised *feature* is "battery life", not "love the battery"
 _OPINION = frozenset({"love", "loved", "loves", "like", "liked", "great", "good", "nice", "amazing", "excellent",
                       "fantastic", "awesome", "perfect", "best", "really", "impressed", "happy", "pleased",
@@ -198,11 +198,14 @@ def vectorize(texts: pd.Series, min_df: int = 2):
     ``CountVectorizer(analyzer="char_wb", ngram_range=(2, 3))`` within each clause for the others.
     Phrases seen in fewer than ``min_df`` reviews are dropped.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
     from sklearn.feature_extraction.text import CountVectorizer
 
     texts = texts.astype("str").fillna("")
     n = len(texts)
-    is_zh = texts.str.contains(_CJK, regex=True).to_numpy(dtype=bool)
+    arr = pa.array(texts.to_numpy(dtype=object), type=pa.large_string())
+    is_zh = np.asarray(pc.match_substring_regex(arr, _CJK_RE2).fill_null(False), dtype=bool)
     blocks, names = [], []
     idx_en = np.flatnonzero(~is_zh)
     if idx_en.size:
@@ -407,7 +410,7 @@ def product_phrases(x, vocab, reviews: pd.DataFrame, *, top_n: int = 8, min_coun
     cand["polarity"] = np.where(cand["z"] > 0, "positive", "negative")
     cand["absz"] = cand["z"].abs()
     cand = cand.sort_values(["p", "polarity", "absz"], ascending=[True, True, False], kind="stable")
-    cand = cand.loc[cand.groupby(["p", "polarity"], sort=False).cumcount() < 4 * top_n]
+    cand = cand.loc[cand.groupby(["p", "polarity"], sort=False).cumcount() < 3 * top_n]
     cand["phrase"] = vocab[cand["col"].to_numpy()]
     cand["_n"] = cand["positive_reviews"] + cand["negative_reviews"]
     out = _dedupe_nested(cand, ["p", "polarity"], top_n, "_n")
@@ -441,8 +444,11 @@ def praised_features(x, vocab, reviews: pd.DataFrame, listings: pd.DataFrame, *,
     if link.empty:
         return empty
     link["side"] = np.where(link["is_own"].to_numpy(dtype=bool), "\x00own", link["brand"].astype("str"))
-    gcodes, gkeys = pd.factorize(pd.MultiIndex.from_arrays([link["set_id"].astype("str"), link["side"]]))
-    n_groups = len(gkeys)
+    set_codes, set_names = pd.factorize(link["set_id"].astype("str"))
+    side_codes, side_names = pd.factorize(link["side"])
+    gcodes, gpairs = pd.factorize(set_codes.astype(np.int64) * len(side_names) + side_codes)
+    gpairs = np.asarray(gpairs, dtype=np.int64)
+    n_groups = len(gpairs)
     # a review may sit in several sets: stack one row per (review, set) membership
     xr = x[link["r"].to_numpy()]
     counts = _group_counts(xr, gcodes.astype(np.int64), n_groups)
@@ -450,8 +456,8 @@ def praised_features(x, vocab, reviews: pd.DataFrame, listings: pd.DataFrame, *,
     freq = bg / max(bg.sum(), 1.0)
     tot = np.bincount(counts.row, weights=counts.data, minlength=n_groups)
     n_docs = np.bincount(gcodes, minlength=n_groups)
-    g_set = np.asarray(gkeys.get_level_values(0))
-    g_side = np.asarray(gkeys.get_level_values(1))
+    g_set = np.asarray(set_names, dtype=object)[gpairs // len(side_names)]
+    g_side = np.asarray(side_names, dtype=object)[gpairs % len(side_names)]
     long = pd.DataFrame({"g": counts.row, "col": counts.col, "y": counts.data.astype(float)})
     long["set_id"] = g_set[long["g"].to_numpy()]
     own_mask = g_side[long["g"].to_numpy()] == "\x00own"
@@ -491,7 +497,7 @@ def praised_features(x, vocab, reviews: pd.DataFrame, listings: pd.DataFrame, *,
     opinion = first.isin(_OPINION) | last.isin(_OPINION)
     comp["_score"] = comp["z"] * np.where(opinion.to_numpy(dtype=bool), 0.75, 1.0)
     comp = comp.sort_values(["set_id", "brand", "_score"], ascending=[True, True, False], kind="stable")
-    comp = comp.loc[comp.groupby(["set_id", "brand"], sort=False).cumcount() < 4 * top_n]
+    comp = comp.loc[comp.groupby(["set_id", "brand"], sort=False).cumcount() < 3 * top_n]
     out = _dedupe_nested(comp, ["set_id", "brand"], top_n, "y")
     # examples: rows of xr are (review, set) memberships; map back to review rows
     loc = _Located(xr, gcodes.astype(np.int64), n_groups)
