@@ -1013,14 +1013,18 @@ class MixResult:
     notes: tuple[str, ...] = ()
 
 
-def _solve_mix(cost, p, target, max_share):
+def _solve_mix(cost, p, target, max_share, stock=None, stock_max_share=1.0):
     from scipy.optimize import linprog
 
     n = len(cost)
+    A, b = [-p], [-target]
+    if stock is not None and stock.any() and stock_max_share < 1:
+        A.append(stock.astype(float))
+        b.append(stock_max_share)
     res = linprog(
         cost,
-        A_ub=-p[None, :],
-        b_ub=[-target],
+        A_ub=np.vstack(A),
+        b_ub=b,
         A_eq=np.ones((1, n)),
         b_eq=[1.0],
         bounds=[(0.0, max_share)] * n,
@@ -1035,16 +1039,21 @@ def best_mix(
     target: float = 0.9,
     volume: float = 1000.0,
     max_share: float = 1.0,
+    stock_max_share: float = 1.0,
     curve_points: int = 25,
 ) -> MixResult:
     """Minimum expected cost mix of the feasible options for ``volume`` orders a month with on-time rate
-    >= ``target``: ``min c.x  s.t.  p.x >= target, sum x = 1, 0 <= x <= max_share`` (scipy linprog,
-    HiGHS). ``c`` = expected cost per order, ``p`` = on-time probability per option."""
+    >= ``target``: ``min c.x  s.t.  p.x >= target, sum x = 1, 0 <= x <= max_share`` and, for the
+    overseas-warehouse and FBA options together, ``sum x_stock <= stock_max_share`` (FBA only serves
+    Amazon orders; a warehouse needs stock paid in advance) (scipy linprog, HiGHS). ``c`` = expected
+    cost per order, ``p`` = on-time probability per option."""
     opt = options.loc[options["feasible"].astype(bool)].reset_index(drop=True)
     notes: list[str] = []
     c = opt["expected_cost_per_order"].to_numpy(float)
     p = opt["on_time_probability"].to_numpy(float)
-    meets = p >= target - 1e-12
+    stock = opt["mode"].astype(str).isin(STOCK_MODES).to_numpy()
+    # single options that are themselves allowed mixes (100% of orders on one service)
+    meets = (p >= target - 1e-12) & (max_share >= 1) & (~stock | (stock_max_share >= 1))
     single = None
     single_cost = float("nan")
     if meets.any():
@@ -1072,7 +1081,7 @@ def best_mix(
             pd.DataFrame(columns=["target", "cost_per_order", "monthly_cost", "feasible"]),
             ("logi.note.mix_infeasible",),
         )
-    res = _solve_mix(c, p, target, max_share)
+    res = _solve_mix(c, p, target, max_share, stock, stock_max_share)
     if res.status != 0:
         feasible, x, cost, on_time, marginal = False, np.zeros(len(c)), np.nan, np.nan, np.nan
         notes.append("logi.note.mix_infeasible")
@@ -1097,7 +1106,7 @@ def best_mix(
     targets = np.unique(np.round(np.r_[np.linspace(min(lo_t, hi_t), hi_t, curve_points), target], 4))
     rows = []
     for t in targets:
-        r = _solve_mix(c, p, t, max_share)
+        r = _solve_mix(c, p, t, max_share, stock, stock_max_share)
         ok = r.status == 0
         rows.append((float(t), float(r.fun) if ok else np.nan, float(r.fun) * volume if ok else np.nan, ok))
     curve = pd.DataFrame(rows, columns=["target", "cost_per_order", "monthly_cost", "feasible"])
@@ -1499,11 +1508,12 @@ def mix_and_simulate(
     promise_days: float,
     late_cost: float,
     goods_cost: float,
+    stock_max_share: float = 1.0,
     runs: int = 100,
     seed: int = 7,
 ):
     """:func:`best_mix` and a :func:`simulate_month` of that mix (``None`` when no mix reaches the target)."""
-    mix = best_mix(options, target=target, volume=volume)
+    mix = best_mix(options, target=target, volume=volume, stock_max_share=stock_max_share)
     sim = None
     if mix.feasible and len(mix.shares):
         sim = simulate_month(

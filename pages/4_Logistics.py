@@ -36,7 +36,8 @@ def _default(col, fallback):
     return float(value) if value is not None and pd.notna(value) and float(value) > 0 else fallback
 
 
-dest = c2.selectbox(t("logi.in.dest"), dests, key="dest", bind="query-params")
+dest = c2.selectbox(t("logi.in.dest"), dests, index=dests.index("US") if "US" in dests else 0, key="dest",
+                    bind="query-params")
 volume = c3.number_input(t("logi.in.volume"), 1, 1_000_000, 300, step=50, key="logi_volume")
 promise = c4.number_input(t("logi.in.promise"), 1, 90, 10, key="logi_promise")
 d1, d2, d3, d4, d5 = st.columns(5)
@@ -90,8 +91,7 @@ with answer:
             col.metric(t(f"logi.rec.{kind}"), "—")
             continue
         r = opts.loc[opts["service"] == service].iloc[0]
-        col.metric(t(f"logi.rec.{kind}"), service, help=t("logi.kpi.cost_days", cost=f"${r.expected_cost_per_order:,.2f}",
-                   days=f"{r.p90_days:.1f}", on_time=f"{r.on_time_probability:.0%}"))
+        col.metric(t(f"logi.rec.{kind}"), service)
         col.caption(t("logi.kpi.cost_days", cost=f"${r.expected_cost_per_order:,.2f}", days=f"{r.p90_days:.1f}",
                       on_time=f"{r.on_time_probability:.0%}"))
     for note in q.notes:
@@ -100,7 +100,10 @@ with answer:
 # ---- evidence -----------------------------------------------------------------------------------------
 color = alt.Color("mode_label:N", title=t("logi.col.mode"),
                   scale=charts.scale(charts.MODE_COLORS, labels=mode_label))
-rec_label = {getattr(q, k): t(f"logi.rec.{k}") for k in ("fastest", "cheapest", "best_value") if getattr(q, k)}
+rec_label: dict[str, str] = {}
+for k in ("best_value", "cheapest", "fastest"):
+    if getattr(q, k):
+        rec_label[getattr(q, k)] = " · ".join(filter(None, [rec_label.get(getattr(q, k)), t(f"logi.rec.{k}")]))
 feasible["rec"] = feasible["service"].map(rec_label).fillna("")
 tips = [alt.Tooltip("service:N", title=t("logi.col.service")), alt.Tooltip("mode_label:N", title=t("logi.col.mode")),
         alt.Tooltip("expected_cost_per_order:Q", title=t("logi.col.expected"), format="$.2f"),
@@ -120,12 +123,12 @@ with evidence:
         x="p90_days:Q", y=y, tooltip=tips)
     front = base.transform_filter("datum.on_pareto").mark_line(color="gray", strokeDash=[4, 3]).encode(
         x="p90_days:Q", y=y, order="p90_days:Q")
-    labels = base.transform_filter("datum.rec != ''").mark_text(align="left", dx=10, dy=-10, fontWeight="bold").encode(
+    labels = base.transform_filter("datum.rec != ''").mark_text(align="left", dx=10, dy=-16, fontWeight="bold").encode(
         x="p90_days:Q", y=y, text="rec:N")
     st.altair_chart((front + band + dots + ring + labels).properties(height=360), width="stretch")
 
     st.subheader(t("logi.h.breakdown"))
-    parts = [*lg.COST_COLUMNS, "vat"]
+    parts = list(lg.COST_COLUMNS)  # VAT is passed on to the buyer: in the table, not in the bars
     comp_label = {c: t(f"logi.cost.{c}") for c in parts}
     long = feasible.melt(id_vars=["service"], value_vars=parts, var_name="component", value_name="amount")
     long = long.loc[long["amount"].abs() > 1e-6].assign(component=lambda d: d["component"].map(comp_label))
@@ -163,11 +166,14 @@ with evidence:
 
     # ---- mix and Monte Carlo
     st.subheader(t("logi.h.mix"))
-    target = st.slider(t("logi.mix.target"), 50, 99, 90, key="logi_target")
+    g1, g2 = st.columns(2)
+    target = g1.slider(t("logi.mix.target"), 50, 99, 90, key="logi_target")
+    stock_share = g2.slider(t("logi.mix.stock_share"), 0, 100, 50, key="logi_stock_share", help=t("logi.mix.stock_help"))
     mkey = hashlib.sha256(repr(sorted((k, repr(v)) for k, v in params.items() if k != "cards")).encode()
                           + pd.util.hash_pandas_object(cards, index=False).to_numpy().tobytes()).hexdigest()
     mix, sim = cached(lg.mix_and_simulate, key + mkey, opts, target=target / 100, volume=float(volume),
-                      promise_days=float(promise), late_cost=late_cost, goods_cost=value)
+                      promise_days=float(promise), late_cost=late_cost, goods_cost=value,
+                      stock_max_share=stock_share / 100)
     m1, m2 = st.columns(2)
     with m1:
         if mix.feasible:
@@ -255,8 +261,8 @@ with evidence:
             ro = lg.reorder_point(d, sd, lead, lead_sd, service_level=level / 100, on_hand=on_hand, on_order=on_order,
                                   unit_volume_cbm=length * width * height / 1e6,
                                   storage_per_cbm_month=float(rate) if pd.notna(rate) else 0.0)
-            st.caption(t("logi.ro.demand", d=f"{d:.1f}", sd=f"{sd:.1f}", sku=sku or "—", dest=dest, L=f"{lead:.0f}",
-                         sL=f"{lead_sd:.1f}"))
+            st.caption(t("logi.ro.demand" if sku and orders is not None else "logi.ro.demand_assumed", d=f"{d:.1f}",
+                         sd=f"{sd:.1f}", sku=sku, dest=dest, L=f"{lead:.0f}", sL=f"{lead_sd:.1f}"))
             k = st.columns(5)
             k[0].metric(t("logi.ro.safety_stock"), f"{ro.safety_stock:,.0f}")
             k[1].metric(t("logi.ro.rop"), f"{ro.reorder_point:,.0f}")

@@ -448,3 +448,22 @@ def test_bad_inputs_raise_translated_data_errors():
     with pytest.raises(DataError, match="Service level"):
         lg.reorder_point(1, 1, 1, service_level=1.5)
     assert "30x20" in DataError("err.logi.dims", dims="30x20").message("zh")
+
+
+def test_stock_share_cap_forces_part_of_the_orders_onto_direct_shipping():
+    opts = pd.DataFrame(
+        {
+            "service": ["FBA", "line", "express"],
+            "mode": ["fba", "dedicated_line", "express"],
+            "feasible": True,
+            "expected_cost_per_order": [6.0, 12.0, 30.0],
+            "on_time_probability": [1.0, 0.7, 1.0],
+        }
+    )
+    m = lg.best_mix(opts, target=0.9, stock_max_share=0.5)
+    # FBA 50%; the other half must bring 0.4 of on-time: line x + express y = 0.5, 0.7x + y = 0.4 ->
+    # x = 1/3, y = 1/6: cost 3 + 4 + 5 = 12.00
+    got = dict(zip(m.shares["service"], m.shares["share"]))
+    assert got == pytest.approx({"FBA": 0.5, "line": 1 / 3, "express": 1 / 6})
+    assert m.cost_per_order == pytest.approx(12.0)
+    assert m.cheapest_single == "express"  # 100% FBA is not an allowed mix any more
