@@ -477,3 +477,13 @@ def describe_movers(movers: pd.DataFrame, lang: str = "en") -> list[str]:
 
     return [t(f"comp.mover.{r['direction']}", lang, brand=r["brand"], title=r["title"], set=r["set_id"],
               pp=f"{abs(r['share_change']) * 100:.1f}") for r in movers.to_dict("records")]
+
+
+def export_workbook(result: CompetitorResult) -> bytes:
+    """The comparison as an Excel workbook (:func:`export_sheets`), via ``cbe_core.export``."""
+    from .export import write_workbook
+
+    return write_workbook(export_sheets(result), number_formats={
+        "share": "0.0%", "revenue_share": "0.0%", "promo_depth": "0.0%", "price_change": "0.0%",
+        "promo_frequency": "0%", "share_change": "0.0%", "comp_rate": "0%", "own_rate": "0%",
+        "price_index": "0.00", "mean_promo_depth": "0.0%"})
