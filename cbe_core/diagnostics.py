@@ -472,7 +472,8 @@ class Store:
 
     sku_day: pd.DataFrame          # date, sku, revenue, units, orders, cost, cost_missing, fees, shipping
     day: pd.DataFrame              # date, orders (distinct), cancelled_orders, all_orders
-    lines: pd.DataFrame | None     # sales lines with customers: date, order, customer, revenue
+    cust_orders: pd.DataFrame | None  # sales orders with a customer: day (int days), cust, rev, first
+    second_day: np.ndarray | None  # per customer: int day of the second order (int64 max: none)
     returns: pd.DataFrame          # date, sku, return_units
     traffic: pd.DataFrame | None   # date, sku, source, sessions, page_views, bounces, t_orders, bb_w, bb_s
     ads: pd.DataFrame | None       # date, campaign, sku, spend, ad_sales, ad_orders, clicks, impressions
@@ -567,27 +568,29 @@ def prepare(
         raise DataError("err.diag.slice_needs", dim="source", table="traffic")
 
     # ---- orders ------------------------------------------------------------------------------
-    cols = [c for c in ("order_id", "order_date", "sku", "quantity", "unit_price", "customer_id", "country",
-                        "channel", "status", "cancelled", "unit_cost", "shipping_cost", "platform_fee")
-            if c in orders.columns]
-    o = orders[cols].copy()
-    o["date"] = pd.to_datetime(o["order_date"]).dt.normalize()
-    o["sku"] = o["sku"].astype("str")
+    # integer codes once (sku, order, day); sums by bincount over (day, sku) keys: no string groupby
+    o = orders
     if slice_dim in ("sku", "country", "channel"):
-        o = o[o[slice_dim].astype("str") == str(slice_value)]
+        o = o.loc[(o[slice_dim].astype("str") == str(slice_value)).to_numpy()]
     elif slice_dim == "category":
-        o = o[o["sku"].map(cat_map).astype("str") == str(slice_value)]
+        o = o.loc[(o["sku"].astype("str").map(cat_map).astype("str") == str(slice_value)).to_numpy()]
+    sku_code, sku_uni = pd.factorize(o["sku"].astype("str"))
+    sku_uni = np.asarray(sku_uni, dtype=object)
+    n_sku = max(len(sku_uni), 1)
+    dd = pd.to_datetime(o["order_date"]).to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    valid = ~np.isnat(dd)
+    day_no = np.where(valid, dd.astype(np.int64), 0)
     qty = _num(o, "quantity")
     price = _num(o, "unit_price")
     cancelled = o["cancelled"].fillna(False).to_numpy(dtype=bool) if "cancelled" in o.columns else np.zeros(len(o), bool)
-    sale = (qty > 0) & (price > 0) & ~cancelled
-    ret = (qty < 0) & ~cancelled
+    sale = (qty > 0) & (price > 0) & ~cancelled & valid & (sku_code >= 0)
+    ret = (qty < 0) & ~cancelled & valid & (sku_code >= 0)
     order_code = pd.factorize(o["order_id"].astype("str"))[0]
     # cost per unit: orders column, else products
     unit_cost = _num(o, "unit_cost") if "unit_cost" in o.columns else np.full(len(o), np.nan)
     if prod is not None and "unit_cost" in prod.columns:
-        pc = o["sku"].map(prod.set_index("sku")["unit_cost"]).to_numpy(dtype=float, na_value=np.nan)
-        unit_cost = np.where(np.isnan(unit_cost), pc, unit_cost)
+        pc = pd.Series(sku_uni).map(prod.set_index("sku")["unit_cost"]).to_numpy(dtype=float, na_value=np.nan)
+        unit_cost = np.where(np.isnan(unit_cost), pc[np.maximum(sku_code, 0)] if len(pc) else np.nan, unit_cost)
     has_cost = bool(np.isfinite(unit_cost[sale]).any()) if sale.any() else bool(np.isfinite(unit_cost).any())
     has_fees = "platform_fee" in o.columns
     has_ship = "shipping_cost" in o.columns
@@ -595,52 +598,66 @@ def prepare(
         notes.append("diag.note.no_fees")
     fees = np.nan_to_num(_num(o, "platform_fee")) if has_fees else np.zeros(len(o))
     ship = np.nan_to_num(_num(o, "shipping_cost")) if has_ship else np.zeros(len(o))
+    d0 = int(day_no[valid].min()) if valid.any() else 0
 
-    s = pd.DataFrame({
-        "date": o["date"].to_numpy()[sale],
-        "sku": o["sku"].to_numpy()[sale],
-        "order": order_code[sale],
-        "units": qty[sale],
-        "revenue": (qty * price)[sale],
-        "cost": (qty * unit_cost)[sale],
-        "fees": fees[sale],
-        "shipping": ship[sale],
+    sd, sk, oc, q = day_no[sale], sku_code[sale], order_code[sale], qty[sale]
+    rev = (qty * price)[sale]
+    cost = (qty * unit_cost)[sale]
+    cost_missing = np.isnan(cost)
+    first_line = ~pd.Series(oc.astype(np.int64) * n_sku + sk).duplicated().to_numpy()  # (order, sku) once
+    key_codes, keys = pd.factorize((sd - d0) * n_sku + sk)
+    nk = len(keys)
+
+    def _bc(w):
+        return np.bincount(key_codes, weights=w, minlength=nk) if nk else np.zeros(0)
+
+    keys = np.asarray(keys, dtype=np.int64)
+    sku_day = pd.DataFrame({
+        "date": (keys // n_sku + d0).astype("datetime64[D]").astype("datetime64[ns]"),
+        "sku": pd.array(sku_uni[keys % n_sku] if nk else [], dtype="str"),
+        "revenue": _bc(rev), "units": _bc(q), "orders": _bc(first_line.astype(float)),
+        "cost": _bc(np.nan_to_num(cost)), "cost_missing": _bc(cost_missing.astype(float)),
+        "fees": _bc(fees[sale]), "shipping": _bc(ship[sale]),
     })
-    s["cost_missing"] = s["cost"].isna().astype(np.int64)
-    s["cost"] = s["cost"].fillna(0.0)
-    first_line = ~s.duplicated(["order", "sku"]).to_numpy()
-    s["orders"] = first_line.astype(np.int64)
-    sku_day = s.groupby(["date", "sku"], sort=False, observed=True).agg(
-        revenue=("revenue", "sum"), units=("units", "sum"), orders=("orders", "sum"), cost=("cost", "sum"),
-        cost_missing=("cost_missing", "sum"), fees=("fees", "sum"), shipping=("shipping", "sum"),
-    ).reset_index()
-    # store-level distinct sales orders per day; all and cancelled orders by the order's first day
-    sale_orders = s.drop_duplicates(["order", "date"]).groupby("date").size().rename("orders")
-    olev = pd.DataFrame({"order": order_code, "date": o["date"].to_numpy(), "cancelled": cancelled}).groupby(
-        "order").agg(date=("date", "min"), cancelled=("cancelled", "max"))
-    olev["cancelled"] = olev["cancelled"].astype(np.int64)
-    day = olev.groupby("date").agg(all_orders=("cancelled", "size"), cancelled_orders=("cancelled", "sum"))
-    day = day.join(sale_orders, how="outer").fillna(0).astype(np.int64).reset_index()
-    returns = pd.DataFrame({"date": o["date"].to_numpy()[ret], "sku": o["sku"].to_numpy()[ret],
-                            "return_units": -qty[ret]})
-    returns = returns.groupby(["date", "sku"], sort=False).agg(return_units=("return_units", "sum")).reset_index()
+    # store-level: distinct sales orders per day; all and cancelled orders by the order's first line
+    n_days = int(day_no[valid].max()) - d0 + 1 if valid.any() else 0
+    sale_first = ~pd.Series(oc).duplicated().to_numpy()
+    first_any = ~pd.Series(order_code).duplicated().to_numpy() & valid
+    canc_order = np.bincount(order_code, weights=cancelled.astype(float), minlength=int(order_code.max()) + 1 if len(
+        order_code) else 0) > 0
+    codes_first = order_code[first_any]
+    day = pd.DataFrame({
+        "date": (np.arange(n_days) + d0).astype("datetime64[D]").astype("datetime64[ns]"),
+        "orders": np.bincount(sd[sale_first] - d0, minlength=n_days)[:n_days],
+        "all_orders": np.bincount(day_no[first_any] - d0, minlength=n_days)[:n_days],
+        "cancelled_orders": np.bincount(day_no[first_any] - d0, weights=canc_order[codes_first].astype(float),
+                                        minlength=n_days)[:n_days].astype(np.int64),
+    })
+    rk_codes, rkeys = pd.factorize((day_no[ret] - d0) * n_sku + sku_code[ret])
+    rkeys = np.asarray(rkeys, dtype=np.int64)
+    returns = pd.DataFrame({
+        "date": (rkeys // n_sku + d0).astype("datetime64[D]").astype("datetime64[ns]"),
+        "sku": pd.array(sku_uni[rkeys % n_sku] if len(rkeys) else [], dtype="str"),
+        "return_units": np.bincount(rk_codes, weights=-qty[ret], minlength=len(rkeys)) if len(rkeys) else np.zeros(0),
+    })
 
-    lines = None
+    cust_orders = None
+    second_day = None
     has_cust = "customer_id" in o.columns and bool(o["customer_id"].notna().any())
     if has_cust and slice_dim != "source":
-        cust = o["customer_id"].to_numpy()[sale]
-        lines = pd.DataFrame({"date": s["date"], "order": s["order"], "customer": cust, "revenue": s["revenue"]})
-        lines = lines[pd.notna(cust)]
-        lines["customer"] = pd.factorize(lines["customer"].astype("str"))[0]
+        cust_code = pd.factorize(o["customer_id"].astype("str"))[0]  # missing ids -> -1
+        cust_orders, second_day = _customer_orders(cust_code[sale], oc, sd, rev)
     elif not has_cust:
         reasons["customers"] = "diag.na.no_customers"
     else:
         reasons["customers"] = "diag.na.slice_table"
 
     if sale.any():
-        first_date, last_date = s["date"].min(), s["date"].max()
-    elif len(o):
-        first_date, last_date = o["date"].min(), o["date"].max()
+        first_date = pd.Timestamp(np.datetime64(int(sd.min()), "D"))
+        last_date = pd.Timestamp(np.datetime64(int(sd.max()), "D"))
+    elif valid.any():
+        first_date = pd.Timestamp(np.datetime64(d0, "D"))
+        last_date = pd.Timestamp(np.datetime64(int(day_no[valid].max()), "D"))
     else:
         first_date = last_date = pd.NaT
 
@@ -713,12 +730,38 @@ def prepare(
         "t_orders": tr is not None and "t_orders" in tr.columns,
         "traffic_period": traffic_period, "ads": ad is not None, "ads_period": ads_period,
         "ads_sku": ad is not None and "sku" in ad.columns, "cost": has_cost, "fees": has_fees,
-        "shipping": has_ship, "customers": lines is not None,
+        "shipping": has_ship, "customers": cust_orders is not None,
     }
-    return Store(sku_day=sku_day, day=day, lines=lines, returns=returns, traffic=tr, ads=ad, products=prod,
+    return Store(sku_day=sku_day, day=day, cust_orders=cust_orders, second_day=second_day, returns=returns, traffic=tr, ads=ad, products=prod,
                  first_date=first_date, last_date=last_date, flags=MappingProxyType(flags),
                  reasons=MappingProxyType(reasons), notes=tuple(dict.fromkeys(notes)), slice_dim=slice_dim,
                  slice_value=None if slice_value is None else str(slice_value))
+
+
+def _customer_orders(ccode: np.ndarray, order: np.ndarray, day: np.ndarray, rev: np.ndarray):
+    """Order-level arrays for the customer KPIs, from sales lines (customer codes, -1 = unknown):
+    ``day`` (int days), ``cust`` (code), ``rev``, ``first`` (the customer's first order), and per
+    customer the day of the second order (int64 max when none)."""
+    ocode, _ = pd.factorize(order)
+    first = ~pd.Series(ocode).duplicated().to_numpy()
+    n_ord = int(first.sum())
+    o_day, o_cust = day[first], ccode[first]
+    o_rev = np.bincount(ocode, weights=rev, minlength=n_ord)
+    keep = o_cust >= 0
+    o_day, o_cust, o_rev = o_day[keep], o_cust[keep], o_rev[keep]
+    n_cust = int(o_cust.max()) + 1 if len(o_cust) else 0
+    idx = np.lexsort((np.arange(len(o_day)), o_day, o_cust))
+    cs = o_cust[idx]
+    starts = np.r_[True, cs[1:] != cs[:-1]] if len(cs) else np.zeros(0, dtype=bool)
+    is_first = np.zeros(len(o_day), dtype=bool)
+    is_first[idx[starts]] = True
+    second_day = np.full(n_cust, np.iinfo(np.int64).max, dtype=np.int64)
+    pos = np.flatnonzero(starts)
+    has_two = pos + 1 < len(cs)
+    has_two[has_two] &= cs[pos[has_two] + 1] == cs[pos[has_two]]
+    second_day[cs[pos[has_two]]] = o_day[idx[pos[has_two] + 1]]
+    frame = pd.DataFrame({"day": o_day, "cust": o_cust, "rev": o_rev, "first": is_first})
+    return frame, second_day
 
 
 def _source_weights(traffic: pd.DataFrame) -> pd.DataFrame:
@@ -829,21 +872,17 @@ def kpis_for(st: Store, start, end) -> Kpis:
         for k in ("sessions", "page_views", "conversion_rate", "unit_session_pct", "bounce_rate", "buy_box_pct"):
             r[k] = st.reasons.get("traffic", "diag.na.no_traffic")
     # customers
-    if st.lines is not None:
-        ln = st.lines.loc[st.lines["date"] <= end]
-        first = ln.groupby("customer")["date"].transform("min")
-        per_order = ln.drop_duplicates(["customer", "order"])
-        n_orders = per_order.groupby("customer").size()
-        in_rng = ln["date"] >= start
-        buyers = ln.loc[in_rng, "customer"].unique()
-        v["customers"] = float(len(buyers))
-        v["repurchase_rate"] = _ratio(float((n_orders.reindex(buyers) >= 2).sum()), float(len(buyers)))
-        rev_in = float(ln.loc[in_rng, "revenue"].sum())
-        ret_mask = in_rng & (ln["date"] > first)
-        # same-day second orders count as returning too: not the customer's first order id
-        first_order = ln.sort_values(["date", "order"]).groupby("customer")["order"].first()
-        ret_mask |= in_rng & (ln["order"] != ln["customer"].map(first_order)) & (ln["date"] == first)
-        v["returning_revenue_share"] = _ratio(float(ln.loc[ret_mask, "revenue"].sum()), rev_in)
+    if st.cust_orders is not None:
+        co = st.cust_orders
+        s0, s1 = int(np.datetime64(start, "D").astype(np.int64)), int(np.datetime64(end, "D").astype(np.int64))
+        cday = co["day"].to_numpy()
+        m = (cday >= s0) & (cday <= s1)
+        buyers = np.bincount(co["cust"].to_numpy()[m], minlength=len(st.second_day)) > 0
+        n_buyers = float(buyers.sum())
+        v["customers"] = n_buyers
+        v["repurchase_rate"] = _ratio(float((buyers & (st.second_day <= s1)).sum()), n_buyers)
+        crev = co["rev"].to_numpy()
+        v["returning_revenue_share"] = _ratio(float(crev[m & ~co["first"].to_numpy()].sum()), float(crev[m].sum()))
     else:
         for k in ("customers", "repurchase_rate", "returning_revenue_share"):
             r[k] = st.reasons.get("customers", "diag.na.no_customers")
@@ -1138,12 +1177,21 @@ def _decompose_table(before: pd.DataFrame, after: pd.DataFrame, key: str, with_t
     return out.sort_values("change", key=np.abs, ascending=False, kind="stable").reset_index(drop=True)
 
 
-def decompose(st: Store, before: tuple, after: tuple) -> Decomposition:
+def decompose(st: Store, before: tuple, after: tuple, *, known: Mapping | None = None) -> Decomposition:
     """Split the revenue change from period ``before`` to ``after`` (each ``(start, end)``) with LMDI,
-    overall and per SKU and per source (see the module docstring)."""
+    overall and per SKU and per source (see the module docstring). ``known`` maps
+    ``(start, end, "kpis"|"sku"|"source")`` to results already computed for those periods."""
     b0, b1 = (pd.Timestamp(x) for x in before)
     a0, a1 = (pd.Timestamp(x) for x in after)
-    kb, ka = kpis_for(st, b0, b1), kpis_for(st, a0, a1)
+    known = dict(known or {})
+
+    def get(p0, p1, what, make):
+        if (p0, p1, what) not in known:
+            known[(p0, p1, what)] = make()
+        return known[(p0, p1, what)]
+
+    kb = get(b0, b1, "kpis", lambda: kpis_for(st, b0, b1))
+    ka = get(a0, a1, "kpis", lambda: kpis_for(st, a0, a1))
     with_traffic = st.traffic is not None and kb.get("sessions") is not None and ka.get("sessions") is not None
     vb, va = kb.get("revenue") or 0.0, ka.get("revenue") or 0.0
     ob, oa = kb.get("orders") or 0.0, ka.get("orders") or 0.0
@@ -1159,14 +1207,16 @@ def decompose(st: Store, before: tuple, after: tuple) -> Decomposition:
     effects = {k: float(e[k][0]) for k in factors}
     if float(e["unattributed"][0]):
         effects["unattributed"] = float(e["unattributed"][0])
-    sk_b, sk_a = by_sku(st, b0, b1), by_sku(st, a0, a1)
+    sk_b = get(b0, b1, "sku", lambda: by_sku(st, b0, b1))
+    sk_a = get(a0, a1, "sku", lambda: by_sku(st, a0, a1))
     if not with_traffic:
         sk_b = sk_b.drop(columns="sessions")
         sk_a = sk_a.drop(columns="sessions")
     per_sku = _decompose_table(sk_b, sk_a, "sku", with_traffic)
     per_src = None
     if with_traffic:
-        src_b, src_a = by_source(st, b0, b1, sk_b), by_source(st, a0, a1, sk_a)
+        src_b = get(b0, b1, "source", lambda: by_source(st, b0, b1, sk_b))
+        src_a = get(a0, a1, "source", lambda: by_source(st, a0, a1, sk_a))
         if src_b is not None and src_a is not None:
             per_src = _decompose_table(src_b, src_a, "source", True)
     return Decomposition((b0, b1), (a0, a1), float(vb), float(va), factors, MappingProxyType(effects), per_sku, per_src)
@@ -1559,7 +1609,9 @@ def run_all(
     src = by_source(st, start, end, sk)
     camp = by_campaign(st, start, end, sk, cur.get("margin"))
     before = (p0, p1) if compare_to == "previous" else (y0, y1)
-    dec = decompose(st, before, (start, end))
+    known = {(start, end, "kpis"): cur, (p0, p1, "kpis"): prev, (y0, y1, "kpis"): ly, (start, end, "sku"): sk,
+             (start, end, "source"): src}
+    dec = decompose(st, before, (start, end), known=known)
     dly = daily(st)
     an = anomalies(dly, sensitivity, campaigns=campaign_spend(st))
     revenue = cur.get("revenue") or 0.0
