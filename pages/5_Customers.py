@@ -57,9 +57,9 @@ k1, k2, k3, k4 = st.columns(4)
 k1.metric(t("rfm.kpi.customers"), f"{len(cust):,}")
 if "champions" in by.index:
     k2.metric(t("rfm.kpi.champions"), f"{int(by.loc['champions', 'customers']):,}",
-              t("rfm.kpi.revenue_share", share=f"{by.loc['champions', 'revenue'] / total_rev:.0%}"), delta_color="off")
+              t("rfm.kpi.revenue_share", share=f"{by.loc['champions', 'revenue'] / total_rev:.0%}"), delta_color="off", delta_arrow="off")
 k3.metric(t("rfm.kpi.winback"), f"{int(winback['customers'].sum()):,}",
-          t("rfm.kpi.revenue_share", share=f"{winback['revenue'].sum() / total_rev:.0%}"), delta_color="off")
+          t("rfm.kpi.revenue_share", share=f"{winback['revenue'].sum() / total_rev:.0%}"), delta_color="off", delta_arrow="off")
 k4.metric(t("rfm.kpi.one_time"), f"{(cust['frequency'] == 1).mean():.0%}")
 if "cant_lose_them" in by.index and by.loc["cant_lose_them", "customers"] > 0:
     row = by.loc["cant_lose_them"]
@@ -160,7 +160,7 @@ with tabs[3]:
     else:
         bg, gg = fit.bgnbd, fit.gamma_gamma
         m1, m2, m3 = st.columns(3)
-        m1.metric(t("rfm.value.total"), f"{fit.customers['predicted_spend'].sum():,.0f}", t("common.estimate"), delta_color="off")
+        m1.metric(t("rfm.value.total"), f"{fit.customers['predicted_spend'].sum():,.0f}", t("common.estimate"), delta_color="off", delta_arrow="off")
         m2.metric(t("rfm.value.active"), f"{fit.customers['p_alive'].mean():.0%}")
         m3.metric(t("rfm.value.avg"), f"{fit.customers['predicted_spend'].mean():,.2f}")
         st.caption(t("rfm.value.params", r=f"{bg.r:.3g}", alpha=f"{bg.alpha:.3g}", a=f"{bg.a:.3g}", b=f"{bg.b:.3g}",
@@ -234,7 +234,9 @@ with tabs[5]:
                         "r_score", "f_score", "m_score") if c in show.columns]
     frame = show.loc[:, cols].rename(columns={c: t(f"rfm.col.{c}") for c in cols})
     frame.insert(len(cols), t("rfm.col.segment"), show["segment"].astype(str).map(seg_name).to_numpy())
-    st.dataframe(frame, hide_index=True, width="stretch", height=360)
+    st.dataframe(frame, hide_index=True, width="stretch", height=360, column_config={
+        t("rfm.col.last_order"): st.column_config.DateColumn(format="YYYY-MM-DD"),
+        t("rfm.col.monetary"): st.column_config.NumberColumn(format="%,.2f")})
     st.caption(t("rfm.page.table_rows", shown=f"{len(show):,}", total=f"{len(view):,}"))
     if chosen:
         data = cached(export.segments_workbook, f"{data_key}|{res.as_of}|{window}", cust, segments=list(chosen), lang=ctx.lang)
