@@ -65,6 +65,11 @@ with cards_box:
     dest_cards = base_cards.loc[base_cards["dest"].astype(str).str.upper() == dest].reset_index(drop=True)
     cards = st.data_editor(dest_cards, num_rows="dynamic", key=f"logi_cards_{dest}", hide_index=True,
                            height=260, width="stretch")
+    st.subheader(t("logi.h.duties"))
+    st.caption(t("logi.note.estimate"))
+    all_rules = lg.default_duty_rules()
+    rules = st.data_editor(all_rules.loc[all_rules["dest"] == dest].reset_index(drop=True), num_rows="dynamic",
+                           key=f"logi_rules_{dest}", hide_index=True, width="stretch")
 cards = cards.loc[cards["mode"].astype(str).isin(modes)] if modes else cards
 if cards.empty:
     answer.warning(t("err.logi.no_cards"))
@@ -73,7 +78,7 @@ if cards.empty:
 params = dict(cards=cards, weight_kg=weight, dims=(length, width, height), value=value, dest=dest,
               promise_days=float(promise), units_per_month=float(volume), on=str(on), late_cost=late_cost,
               base_duty_rate=duty_pct / 100, preference=1 - preference / 100, min_on_time=min_on_time / 100,
-              cost_cap=cost_cap if cost_cap > 0 else float("inf"))
+              cost_cap=cost_cap if cost_cap > 0 else float("inf"), rules=rules)
 key = ctx.key("shipments")
 q = cached(lg.quote_with_history, key, shipments, **params)
 opts = q.options
@@ -158,19 +163,15 @@ with evidence:
                  "confidence": "logi.col.confidence", "source": "logi.col.source"}
         export_options = table[show].rename(columns={c: t(k) for c, k in names.items()})
         st.dataframe(export_options, hide_index=True, width="stretch")
-        rules = lg.default_duty_rules()
-        rules = rules.loc[rules["dest"] == dest, ["rule_id", "valid_from", "valid_to", "modes", "status",
-                                                  "confidence", "source"]]
-        st.caption(t("logi.h.duties"))
-        st.dataframe(rules, hide_index=True, width="stretch")
 
     # ---- mix and Monte Carlo
     st.subheader(t("logi.h.mix"))
     g1, g2 = st.columns(2)
     target = g1.slider(t("logi.mix.target"), 50, 99, 90, key="logi_target")
     stock_share = g2.slider(t("logi.mix.stock_share"), 0, 100, 50, key="logi_stock_share", help=t("logi.mix.stock_help"))
-    mkey = hashlib.sha256(repr(sorted((k, repr(v)) for k, v in params.items() if k != "cards")).encode()
-                          + pd.util.hash_pandas_object(cards, index=False).to_numpy().tobytes()).hexdigest()
+    mkey = hashlib.sha256(repr(sorted((k, repr(v)) for k, v in params.items() if k not in ("cards", "rules"))).encode()
+                          + pd.util.hash_pandas_object(cards, index=False).to_numpy().tobytes()
+                          + pd.util.hash_pandas_object(rules, index=False).to_numpy().tobytes()).hexdigest()
     mix, sim = cached(lg.mix_and_simulate, key + mkey, opts, target=target / 100, volume=float(volume),
                       promise_days=float(promise), late_cost=late_cost, goods_cost=value,
                       stock_max_share=stock_share / 100)
