@@ -467,3 +467,29 @@ def test_stock_share_cap_forces_part_of_the_orders_onto_direct_shipping():
     assert got == pytest.approx({"FBA": 0.5, "line": 1 / 3, "express": 1 / 6})
     assert m.cost_per_order == pytest.approx(12.0)
     assert m.cheapest_single == "express"  # 100% FBA is not an allowed mix any more
+
+
+def test_demand_stats_count_days_without_sales_as_zero():
+    orders = pd.DataFrame(
+        {
+            "order_id": ["1", "2", "3", "4"],
+            "sku": ["A", "A", "B", "A"],
+            "quantity": [2, 4, 9, 3],
+            "unit_price": [5.0, 5.0, 5.0, 5.0],
+            "country": ["US", "US", "US", "DE"],
+            "order_date": pd.to_datetime(
+                ["2026-10-01 10:00", "2026-10-03 12:00", "2026-10-03", "2026-10-04"]
+            ),
+            "cancelled": [False, False, False, False],
+        }
+    )
+    d, sd = lg.demand_stats(orders, "A", "US", days=4, as_of="2026-10-04")
+    # days 10-01..10-04: 2, 0, 4, 0 -> mean 1.5, sample sd sqrt(((.5)^2 + 1.5^2 + 2.5^2 + 1.5^2) / 3) = 1.915
+    assert d == pytest.approx(1.5) and sd == pytest.approx(1.9149, abs=1e-4)
+
+
+def test_flag_sentences_are_translated_with_rates_and_days():
+    assert lg.describe_flag("LineOne", "logi.flag.high_loss", 0.046, 0.002, "en") == (
+        "LineOne loses 4.6% of parcels against 0.2% for the other carriers."
+    )
+    assert "10.2" in lg.describe_flag("RapidLine", "logi.flag.slower", 10.2, 6.3, "zh")
