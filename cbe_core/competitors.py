@@ -85,7 +85,7 @@ CHANGE_COLUMNS = [
 ]
 GAP_COLUMNS = ["set_id", "product_id", "sku", "title", "dimension", "status", "severity", "value", "benchmark",
                "gap", "rival", "detail", "move"]
-TREND_COLUMNS = ["set_id", "week", "product_id", "brand", "is_own", "est_monthly_units", "share", "price",
+TREND_COLUMNS = ["set_id", "week", "product_id", "brand", "title", "is_own", "est_monthly_units", "share", "price",
                  "list_price", "promo_depth", "on_promo"]
 
 
@@ -245,7 +245,7 @@ def share_trend(weekly: pd.DataFrame, sets: pd.DataFrame) -> pd.DataFrame:
 def changes_over_time(trend: pd.DataFrame, weekly: pd.DataFrame, window_start: pd.Timestamp) -> pd.DataFrame:
     """Per set and listing, the change from the first to the last week of the window (:data:`CHANGE_COLUMNS`)."""
     w = trend.loc[trend["week"] >= window_start].merge(
-        weekly[["product_id", "week", "rating", "review_count", "title"]], on=["product_id", "week"], how="left")
+        weekly[["product_id", "week", "rating", "review_count"]], on=["product_id", "week"], how="left")
     g = w.groupby(["set_id", "product_id"], sort=True)
     out = g.agg(
         brand=("brand", "first"), is_own=("is_own", "first"), title=("title", "last"), weeks=("week", "size"),
@@ -418,9 +418,9 @@ SET_LEVEL = ("features",)
 
 
 def headline(gaps: pd.DataFrame, n: int = 5) -> pd.DataFrame:
-    """The lags to act on first: most severe first, at most one per dimension until every dimension with a
-    lag is shown, set-level findings (praised features) once per set; adds ``products`` (own products
-    the row stands for)."""
+    """The lags to act on first: at most one per dimension until every dimension with a lag is shown,
+    set-level findings (praised features) once per set; ordered by severity, then by how many of our
+    products the row stands for (``products``, added), then by dimension round."""
     lags = gaps.loc[gaps["status"] == "lag"].copy()
     if lags.empty:
         return lags.assign(products=pd.Series(dtype="int64"))
@@ -432,7 +432,9 @@ def headline(gaps: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     lags["_sev"] = lags["severity"].map(SEVERITY_ORDER)
     lags["_round"] = lags.groupby("dimension", sort=False).cumcount()
     lags = lags.sort_values(["_round", "_sev"], kind="stable").head(n)
-    return lags.sort_values(["_sev", "_round"], kind="stable").drop(columns=["_sev", "_round"]).reset_index(drop=True)
+    lags["_wide"] = -lags["products"]
+    lags = lags.sort_values(["_sev", "_wide", "_round"], kind="stable")
+    return lags.drop(columns=["_sev", "_round", "_wide"]).reset_index(drop=True)
 
 
 def _fmt_params(row: Mapping, lang: str) -> dict[str, object]:

@@ -56,7 +56,7 @@ top = cp.headline(gaps, n=4)
 if top.empty:
     st.success(t("comp.answer.none"), icon=":material/check_circle:")
 for row, text in zip(top.to_dict("records"), cp.describe(top, ctx.lang), strict=True):
-    extra = " " + t("comp.gap.products", count=row["products"]) if row["products"] > 1 else ""
+    extra = t("comp.gap.products", count=row["products"]) if row["products"] > 1 else ""
     box = st.error if row["severity"] == "high" else st.warning
     box(f"{text}{extra}  \n→ {t(row['move'])}", icon=":material/priority_high:")
 for key, params in res.notes:
@@ -132,14 +132,13 @@ styled = gap_view.style.map(lambda v: f"background-color: {palette[v]}" if v in 
 st.dataframe(styled, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(gap_view)))
 
 # ---------------------------------------------------------------- movers and promotion timeline
-left, right = st.columns(2)
+left, right = st.columns([2, 3])
 with left:
     st.subheader(t("comp.section.movers"))
     mv = res.changes.loc[res.changes["set_id"].isin(chosen_sets)].dropna(subset=["share_change"])
     mv = mv.reindex(mv["share_change"].abs().sort_values(ascending=False).index).head(10)
     st.dataframe(pd.DataFrame({
-        t("comp.col.brand"): mv["brand"], t("comp.col.product"): mv["title"], t("comp.col.set"): mv["set_id"],
-        t("comp.col.share_change"): mv["share_change"] * 100, t("comp.col.share"): mv["share_last"] * 100,
+        t("comp.col.product"): mv["title"], t("comp.col.share_change"): mv["share_change"] * 100, t("comp.col.share"): mv["share_last"] * 100,
         t("comp.col.promo_frequency"): mv["promo_frequency"] * 100,
     }), hide_index=True, width="stretch", column_config={
         t("comp.col.share_change"): st.column_config.NumberColumn(format="%+.1f"),
@@ -151,7 +150,7 @@ with right:
     promo = res.trend.loc[res.trend["set_id"].isin(chosen_sets) & res.trend["on_promo"]].drop_duplicates(["product_id", "week"])
     busiest = promo.groupby("product_id").size().nlargest(15).index
     promo = promo.loc[promo["product_id"].isin(busiest)]
-    promo = promo.assign(listing=promo["brand"] + " · " + promo["product_id"],
+    promo = promo.assign(listing=promo["title"].str.slice(0, 28),
                          side=promo["is_own"].map({True: own_label, False: comp_label}))
     timeline = alt.Chart(promo).mark_tick(thickness=3).encode(
         x=alt.X("week:T", title=t("comp.col.week")), y=alt.Y("listing:N", title=None),
@@ -196,6 +195,9 @@ else:
         for col, pol in zip(cols, ("positive", "negative"), strict=True):
             part = mine.loc[mine["polarity"] == pol]
             col.markdown(f"*{t('comp.polarity.' + pol)}*")
+            if part.empty:
+                col.caption(t("comp.phrases.none"))
+                continue
             col.dataframe(pd.DataFrame({
                 t("comp.col.phrase"): part["phrase"], t("comp.col.z"): part["z"],
                 t("comp.col.mentions"): part["positive_reviews"] if pol == "positive" else part["negative_reviews"],

@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         print("  " + t("comp.cli.none", lang))
     for row, text in zip(lags.to_dict("records"), cp.describe(lags, lang), strict=True):
         sev = t(f"comp.severity.{row['severity']}", lang)
-        extra = " " + t("comp.gap.products", lang, count=row["products"]) if row["products"] > 1 else ""
+        extra = t("comp.gap.products", lang, count=row["products"]) if row["products"] > 1 else ""
         print(f"  [{sev}] {text}{extra}")
         print(f"      -> {t(row['move'], lang)}")
     lead = (gaps["status"] == "lead").to_numpy()
