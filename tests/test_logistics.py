@@ -478,7 +478,7 @@ def test_demand_stats_count_days_without_sales_as_zero():
             "unit_price": [5.0, 5.0, 5.0, 5.0],
             "country": ["US", "US", "US", "DE"],
             "order_date": pd.to_datetime(
-                ["2026-10-01 10:00", "2026-10-03 12:00", "2026-10-03", "2026-10-04"]
+                ["2026-10-01 10:00", "2026-10-03 12:00", "2026-10-03 00:00", "2026-10-04 00:00"]
             ),
             "cancelled": [False, False, False, False],
         }
