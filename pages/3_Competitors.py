@@ -153,7 +153,7 @@ with right:
     promo = promo.assign(listing=promo["title"].str.slice(0, 28),
                          side=promo["is_own"].map({True: own_label, False: comp_label}))
     timeline = alt.Chart(promo).mark_tick(thickness=3).encode(
-        x=alt.X("week:T", title=t("comp.col.week")), y=alt.Y("listing:N", title=None),
+        x=alt.X("week:T", title=t("comp.col.week")), y=alt.Y("listing:N", title=None, axis=alt.Axis(labelLimit=220)),
         color=alt.Color("promo_depth:Q", scale=alt.Scale(scheme="oranges", domain=[0, 0.4]), title=t("comp.col.promo_depth"),
                         legend=alt.Legend(format="%")),
         tooltip=[alt.Tooltip("listing:N", title=t("comp.col.product")), alt.Tooltip("week:T", title=t("comp.col.week")),
