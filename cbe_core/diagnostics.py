@@ -90,7 +90,7 @@ RATIO_KPIS = frozenset({"conversion_rate", "unit_session_pct", "bounce_rate", "b
                         "acos", "tacos", "break_even_acos"})
 
 # Rule thresholds (editable defaults; the docstrings of the rules say how they are used)
-RULES = MappingProxyType({
+RULES = MappingProxyType({  # read-only defaults
     "low_conv_ratio": 0.5,        # D1: conversion at most this share of the category median
     "min_expected_orders": 20,    # D1/D6: enough traffic for the comparison to mean something
     "high_conv_ratio": 1.5,       # D2: conversion at least this multiple of the median SKU
@@ -733,8 +733,8 @@ def prepare(
         "shipping": has_ship, "customers": cust_orders is not None,
     }
     return Store(sku_day=sku_day, day=day, cust_orders=cust_orders, second_day=second_day, returns=returns, traffic=tr, ads=ad, products=prod,
-                 first_date=first_date, last_date=last_date, flags=MappingProxyType(flags),
-                 reasons=MappingProxyType(reasons), notes=tuple(dict.fromkeys(notes)), slice_dim=slice_dim,
+                 first_date=first_date, last_date=last_date, flags=dict(flags),
+                 reasons=dict(reasons), notes=tuple(dict.fromkeys(notes)), slice_dim=slice_dim,
                  slice_value=None if slice_value is None else str(slice_value))
 
 
@@ -813,7 +813,7 @@ def kpis_for(st: Store, start, end) -> Kpis:
     notes: list[str] = list(st.notes)
     covered = pd.notna(st.first_date) and not (end < st.first_date or start > st.last_date)
     if not covered:
-        return Kpis(start, end, MappingProxyType(v), MappingProxyType(dict.fromkeys(KPI_ORDER, "diag.na.no_data")),
+        return Kpis(start, end, dict(v), dict(dict.fromkeys(KPI_ORDER, "diag.na.no_data")),
                     tuple(notes))
     if start < st.first_date or end > st.last_date:
         notes.append("diag.note.partial_period")
@@ -901,7 +901,7 @@ def kpis_for(st: Store, start, end) -> Kpis:
     for k in KPI_ORDER:
         if v[k] is None and k not in r:
             r[k] = "diag.na.zero_base"
-    return Kpis(start, end, MappingProxyType(v), MappingProxyType(r), tuple(dict.fromkeys(notes)))
+    return Kpis(start, end, dict(v), dict(r), tuple(dict.fromkeys(notes)))
 
 
 def kpis(orders, traffic=None, ads=None, products=None, *, start=None, end=None, slice_dim=None,
@@ -1219,7 +1219,7 @@ def decompose(st: Store, before: tuple, after: tuple, *, known: Mapping | None =
         src_a = get(a0, a1, "source", lambda: by_source(st, a0, a1, sk_a))
         if src_b is not None and src_a is not None:
             per_src = _decompose_table(src_b, src_a, "source", True)
-    return Decomposition((b0, b1), (a0, a1), float(vb), float(va), factors, MappingProxyType(effects), per_sku, per_src)
+    return Decomposition((b0, b1), (a0, a1), float(vb), float(va), factors, dict(effects), per_sku, per_src)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1348,8 +1348,8 @@ def _cap(sev: str, cap: str) -> str:
     return SEVERITIES[max(SEVERITIES.index(sev), SEVERITIES.index(cap))]
 
 
-def _ev(**kw) -> MappingProxyType:
-    return MappingProxyType({k: _py(v) for k, v in kw.items()})
+def _ev(**kw) -> dict:
+    return dict({k: _py(v) for k, v in kw.items()})
 
 
 def find_low_conversion(sk: pd.DataFrame, revenue: float) -> list[Finding]:
@@ -1637,3 +1637,47 @@ def kpis_json(k: Kpis) -> dict[str, object]:
         "values": {name: _py(k.values.get(name)) for name in KPI_ORDER},
         "not_available": dict(k.reasons),
     }
+
+
+def slice_values(orders: pd.DataFrame, traffic: pd.DataFrame | None = None, products: pd.DataFrame | None = None,
+                 *, dim: str) -> list[str]:
+    """The values a slice dimension takes in the data (sorted), for a filter's choices."""
+    if dim not in SLICE_DIMS:
+        raise DataError("err.diag.slice_dim", dim=dim, dims=", ".join(SLICE_DIMS))
+    if dim == "source":
+        col = None if traffic is None else traffic.get("source")
+    elif dim == "category":
+        col = None if products is None else products.get("category")
+    else:
+        col = orders.get(dim)
+    if col is None:
+        return []
+    return sorted(str(v) for v in pd.unique(col.dropna()))
+
+
+def waterfall(dec: Decomposition) -> pd.DataFrame:
+    """Steps of the revenue-change waterfall: ``step`` (before, each factor, after), ``start``,
+    ``end``, ``amount`` (the step's size; before/after are totals from zero)."""
+    steps = [("before", 0.0, dec.revenue_before, dec.revenue_before)]
+    level = dec.revenue_before
+    for k, v in dec.effects.items():
+        steps.append((k, level, level + v, v))
+        level += v
+    steps.append(("after", 0.0, dec.revenue_after, dec.revenue_after))
+    return pd.DataFrame(steps, columns=["step", "start", "end", "amount"])
+
+
+def export_frames(res: Diagnosis, lang: str = "en") -> dict[str, pd.DataFrame]:
+    """The sheets of the Excel download: KPIs with comparisons, findings (with text in ``lang``),
+    products, sources, campaigns and flagged days (sheet names in ``lang``)."""
+    kp = res.comparison.copy()
+    kp.insert(1, "name", [t(f"diag.kpi.{k}", lang) for k in kp["kpi"]])
+    kp["reason"] = [t(r, lang) if isinstance(r, str) else None for r in kp["reason"]]
+    sheets = {t("diag.sheet.kpis", lang): kp, t("diag.sheet.findings", lang): res.findings_frame(lang),
+              t("diag.sheet.products", lang): res.by_sku}
+    if res.by_source is not None:
+        sheets[t("diag.sheet.sources", lang)] = res.by_source
+    if res.by_campaign is not None:
+        sheets[t("diag.sheet.campaigns", lang)] = res.by_campaign
+    sheets[t("diag.sheet.anomalies", lang)] = res.anomalies.drop(columns=["weight", "scale"], errors="ignore")
+    return sheets
