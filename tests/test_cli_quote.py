@@ -65,6 +65,7 @@ def test_text_output_lists_every_option_and_the_recommendation_in_chinese(capsys
     assert main([*BASE, "--dest", "JP", "--lang", "zh"]) == 0
     out = capsys.readouterr().out
     assert "最便宜" in out and "性价比最高" in out and "Express courier" in out
+    assert "FBA 配送费" in out and "头程" in out  # the cost breakdown under each option
 
 
 def test_bad_dims_exit_2_with_a_message(capsys):

@@ -140,6 +140,8 @@ def run(args: argparse.Namespace) -> int:
             f"{o['expected_cost_per_order']:>12.2f}{o['landed_cost']:>12.2f}{o['p50_days']:>12.1f}"
             f"{o['p90_days']:>12.1f}{o['on_time_probability']:>12.1%}"
         )
+        parts = [f"{t('logi.cost.' + k, lang)} {v:.2f}" for k, v in o["cost_breakdown"].items() if v]
+        print(" " * 4 + " · ".join(parts))
     rec = q.recommendation
     for key in ("cheapest", "fastest", "best_value"):
         print(f"{t('logi.rec.' + key, lang)}: {rec[key] or t('logi.rec.none', lang)}")
