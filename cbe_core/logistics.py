@@ -21,7 +21,9 @@ Pipeline (every step is a function of frames and plain parameters; nothing is st
 5. Delivery time: a lognormal whose P10 and P90 are the card's ``transit_days_min`` and
    ``transit_days_max`` (``mu = (ln a + ln b) / 2``, ``sigma = (ln b - ln a) / (2 * 1.2816)``), or
    fitted to the seller's shipment history (mean and sd of log transit days) when a service has at
-   least ``MIN_HISTORY`` delivered parcels. On-time probability = ``Phi((ln D - mu) / sigma)``.
+   least ``MIN_HISTORY`` delivered parcels in the last 120 days; the loss rate then becomes
+   ``(lost + 100 x card rate) / (resolved + 100)`` (the card counts as 100 pseudo-parcels, so a few
+   losses do not swing it). On-time probability = ``Phi((ln D - mu) / sigma)``.
 6. Expected cost per order = shipping + duty + loss rate x (goods + reship) + P(late) x late cost.
    Landed cost = goods value + shipping + duty + VAT (VAT is passed on to the buyer, so it is in the
    landed cost but not in the expected cost the seller compares).
