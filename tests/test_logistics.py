@@ -493,3 +493,37 @@ def test_flag_sentences_are_translated_with_rates_and_days():
         "LineOne loses 4.6% of parcels against 0.2% for the other carriers."
     )
     assert "10.2" in lg.describe_flag("RapidLine", "logi.flag.slower", 10.2, 6.3, "zh")
+
+
+@pytest.mark.parametrize(
+    "on,rate", [("2026-03-01", 27.55), ("2026-11-25", 84.76)], ids=["jan-sep", "oct-dec"]
+)
+def test_fba_storage_uses_the_peak_rate_from_october_to_december(on, rate):
+    # sellercentral.amazon.com GJ9NNG7RK4TU6E3Z: $0.78 / $2.40 per ft3 a month = 27.55 / 84.76 per m3
+    cards = lg.default_rate_cards()
+    cards = cards.loc[(cards["dest"] == "US") & (cards["service"] == "FBA (sea inbound)")]
+    q = lg.quote_many(cards, one(weight=0.5, L=30, W=20, H=10), "US", on=on, cover_days=60)
+    assert q["storage"].iloc[0] == pytest.approx(rate * 0.006 * 30 / 30.4375)
+
+
+def test_history_loss_rate_is_shrunk_toward_the_card():
+    cards = card(pricing="per_kg", per_kg_price=10.0, loss_rate=0.01)
+    ship = pd.Timestamp("2026-10-01")
+    status = ["lost"] * 10 + ["delivered"] * 90
+    hist = pd.DataFrame(
+        {
+            "service": "S",
+            "dest": "US",
+            "ship_date": ship,
+            "status": status,
+            "delivery_date": [pd.NaT] * 10 + [ship + pd.Timedelta(days=6)] * 90,
+        }
+    )
+    q = lg.quote_many(cards, one(), "US", on="2026-11-25", history=hist)
+    # (10 lost + 100 x 1%) / (100 resolved + 100) = 11 / 200 = 5.5%
+    assert q["loss_rate"].iloc[0] == pytest.approx(0.055)
+
+
+def test_cards_without_the_required_columns_are_refused():
+    with pytest.raises(DataError, match="required columns missing: mode"):
+        lg.quote_many(pd.DataFrame({"service": ["S"], "dest": ["US"]}), one(), "US")
