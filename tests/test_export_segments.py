@@ -117,3 +117,43 @@ def test_workbook_is_saved_to_a_path_too(result, tmp_path):
     path = tmp_path / "segments.xlsx"
     data = export.segments_workbook(result.customers, path=path)
     assert path.read_bytes() == data
+
+
+def _cells(data: bytes):
+    wb = _book(data)
+    out = {}
+    for ws in wb.worksheets:
+        out[ws.title] = {
+            "cells": [[(c.value, c.number_format if c.value is not None else None) for c in row] for row in ws.iter_rows()],
+            "freeze": ws.freeze_panes, "filter": ws.auto_filter.ref, "dims": ws.calculate_dimension(),
+            "widths": {k: v.width for k, v in ws.column_dimensions.items()},
+        }
+    return out
+
+
+def test_bulk_path_for_large_sheets_writes_the_same_workbook_as_the_cell_by_cell_path(monkeypatch):
+    frame = pd.DataFrame({
+        "id": ["a1", "=cmd()", "  spaced ", None, "x<y & z>\x01", "中文名"],
+        "n": [1, 2, -3, 4, 5, 6],
+        "x": [0.1, float("nan"), 1e20, -2.5, 3.0, 1 / 3],
+        "day": pd.to_datetime(["2026-01-01", None, "1999-12-31", "2026-02-28", "2026-03-01", "2030-12-31"]),
+        "at": pd.to_datetime(["2026-01-01 10:30", "2026-01-02 00:00", None, "2026-01-03 23:59", "2026-01-04 00:00", "2026-01-05 00:00"]),
+        "ok": [True, False, True, True, False, True],
+        "share": [0.5, 0.25, 0.125, 1.0, 0.0, 0.75],
+    })
+    sheets = {"Big": frame, "Small": frame.head(2)}
+    slow = export.write_workbook(sheets, number_formats={"share": "0.0%"})
+    monkeypatch.setattr(export, "BULK_ROWS", 3)
+    fast = export.write_workbook(sheets, number_formats={"share": "0.0%"})
+    assert slow != fast  # the big sheet really went through the bulk path
+    a, b = _cells(slow), _cells(fast)
+    assert a.keys() == b.keys()
+    for title in a:
+        for key in ("freeze", "filter", "dims", "widths"):
+            assert a[title][key] == b[title][key], (title, key)
+        for row_a, row_b in zip(a[title]["cells"], b[title]["cells"], strict=True):
+            assert row_a == row_b
+    big = _book(fast)["Big"]
+    assert big["A3"].value == "'=cmd()" and big["A4"].value == "  spaced "
+    assert big["D2"].value == dt.datetime(2026, 1, 1) and big["D2"].number_format == "yyyy-mm-dd"
+    assert big["G2"].number_format == "0.0%"
