@@ -24,6 +24,8 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cbe_core import competitors as cp
 from cbe_core.errors import DataError
@@ -220,3 +222,35 @@ def test_export_sheets_write_to_a_workbook(result):
 
     data = write_workbook(cp.export_sheets(result))
     assert data[:2] == b"PK"
+
+
+def test_headline_names_a_set_level_feature_once_and_puts_wide_findings_first():
+    gaps = pd.DataFrame({
+        "set_id": ["s"] * 4, "product_id": ["A", "B", "A", "B"], "sku": ["A", "B", "A", "B"],
+        "title": ["Lamp A", "Lamp B", "Lamp A", "Lamp B"],
+        "dimension": ["price", "price", "features", "features"], "status": ["lag", "lag", "lag", "lag"],
+        "severity": ["high", "medium", "high", "high"], "value": [30.0, 25.0, 0.5, 0.5],
+        "benchmark": [20.0, 20.0, 0.1, 0.1], "gap": [1.5, 1.25, 4.5, 4.5], "rival": ["X", "X", "Volt", "Volt"],
+        "detail": [None, None, "battery life", "battery life"], "move": ["m"] * 4,
+    })
+    top = cp.headline(gaps, n=5)
+    assert top[["dimension", "product_id", "products"]].values.tolist() == [
+        ["features", "A", 2], ["price", "A", 1], ["price", "B", 1]]
+    assert cp.describe(top.head(1), "en")[0].startswith('s: Volt\'s reviews praise "battery life" 4.5x')
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.floats(1, 100), st.floats(0, 150), st.integers(0, 500)),
+                min_size=2, max_size=12))
+def test_shares_sum_to_one_per_set_and_promo_depth_stays_in_range(rows):
+    df = pd.DataFrame({
+        "date": pd.Timestamp("2026-03-02"), "product_id": [f"P{i}" for i in range(len(rows))],
+        "brand": [f"B{i}" for i in range(len(rows))], "is_own": [i == 0 for i in range(len(rows))],
+        "price": [r[1] for r in rows], "list_price": [r[2] for r in rows],
+        "est_monthly_units": [r[3] for r in rows], "category": [f"c{r[0]}" for r in rows],
+    })
+    comp = cp.analyze(df).comparison
+    sums = comp.groupby("set_id")["share"].sum(min_count=1).dropna()
+    assert np.allclose(sums, 1.0)
+    depth = comp["promo_depth"].dropna()
+    assert ((depth >= 0) & (depth < 1)).all()
