@@ -304,3 +304,12 @@ def test_histogram_aggregates_and_keeps_every_customer():
     big = rfm.histogram(np.random.default_rng(0).lognormal(3, 1, 10_000), bins=30, log=True)
     assert len(big) == 30 and big["customers"].sum() == 10_000
     assert rfm.histogram([]).empty
+
+
+def test_documented_grid_matches_the_rules_file():
+    lines = [ln.split("|")[1].split() for ln in rfm.__doc__.splitlines() if ln.strip().startswith("FM ") and "|" in ln]
+    documented = {(r + 1, 5 - i): seg for i, row in enumerate(lines) for r, seg in enumerate(row)}
+    rules = rfm.default_rules()
+    grid = rfm.grid_of(rules)
+    actual = {(r, fm): rules["segment"][grid[r - 1, fm - 1]] for r in range(1, 6) for fm in range(1, 6)}
+    assert documented == actual
