@@ -53,9 +53,11 @@ k4.metric(t("comp.kpi.share"), f"{units.loc[units['is_own'], 'est_monthly_units'
           if total_units > 0 else "–", help=t("comp.kpi.share.help"))
 st.subheader(t("comp.answer"))
 top = cp.headline(gaps, n=4)
+md = r"([\\`*_{}\[\]()#+\-.!|<>~$])"  # seller text goes into markdown boxes: escape it, never HTML
+safe = top.assign(**{c: top[c].astype("str").str.replace(md, r"\\\1", regex=True) for c in ("title", "rival", "detail", "set_id")})
 if top.empty:
     st.success(t("comp.answer.none"), icon=":material/check_circle:")
-for row, text in zip(top.to_dict("records"), cp.describe(top, ctx.lang), strict=True):
+for row, text in zip(top.to_dict("records"), cp.describe(safe, ctx.lang), strict=True):
     extra = t("comp.gap.products", count=row["products"]) if row["products"] > 1 else ""
     box = st.error if row["severity"] == "high" else st.warning
     box(f"{text}{extra}  \n→ {t(row['move'])}", icon=":material/priority_high:")
