@@ -39,7 +39,7 @@ cells are laid out here on the usual R vs F/M grid: R score against ``fm_score =
 The rules are data (``cbe_core/data/rfm_segments.csv``; pass your own frame as ``rules=``); the
 default grid, R across, F/M up::
 
-    FM 5 | cant_lose_them  cant_lose_them  loyal           champions           champions
+    FM 5 | cant_lose_them  cant_lose_them  loyal           loyal               champions
     FM 4 | at_risk         at_risk         loyal           loyal               champions
     FM 3 | at_risk         at_risk         need_attention  potential_loyalist  potential_loyalist
     FM 2 | lost            hibernating     about_to_sleep  potential_loyalist  potential_loyalist
