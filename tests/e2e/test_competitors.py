@@ -4,6 +4,7 @@ names the planted competitor, a category filter narrows it, and the Excel downlo
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -41,7 +42,7 @@ def test_competitors_page_in_english_filters_and_downloads(app_server, browser_p
     shot(page, "competitors_home_en")
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the comparison (Excel)").click()
-    book = openpyxl.load_workbook(io.BytesIO(open(info.value.path(), "rb").read()), read_only=True)
+    book = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()), read_only=True)
     assert {"gaps", "comparison", "changes", "movers", "review_features"} <= set(book.sheetnames)
 
 
