@@ -68,7 +68,7 @@ st.subheader(t("diag.section.answer"))
 if not res.findings:
     st.success(t("diag.no_findings"), icon=":material/check_circle:")
 box = {"high": st.error, "medium": st.warning, "low": st.info}
-for f in res.findings[:3]:
+for f in sorted(res.findings, key=lambda f: dg.SEVERITIES.index(f.severity))[:3]:  # stable: money within
     box[f.severity](f"**{f.message(ctx.lang)}**  \n{t('diag.action')}: {f.action(ctx.lang)}",
                     icon=":material/priority_high:" if f.severity == "high" else ":material/lightbulb:")
 
@@ -94,7 +94,7 @@ for row in range(0, len(cards), 6):
             above = r["value"] >= r["benchmark"]
             mark = "▲" if above else "▼"
             ok = above == bool(good)
-            col.caption(f":{'green' if ok else 'red'}[{mark}] {t('diag.benchmark', value=fmt(k, r['benchmark']), source='', year='').split('(')[0]}")
+            col.caption(f":{'green' if ok else 'red'}[{mark}] {t('diag.benchmark_short', value=fmt(k, r['benchmark']))}")
 missing = [k for k in ("sessions", "margin", "repurchase_rate", "roas") if res.kpis.get(k) is None]
 if missing:
     st.caption(" · ".join(f"{t(f'diag.kpi.{k}')}: {t('diag.not_available', reason=t(res.kpis.reasons.get(k, 'diag.na.no_data')))}"
@@ -190,7 +190,8 @@ with tabs[2]:
         med = pd.DataFrame({"s": [sk["sessions"].median()], "c": [sk["conversion"].median()]})
         rules = (alt.Chart(med).mark_rule(strokeDash=[4, 4]).encode(x="s:Q")
                  + alt.Chart(med).mark_rule(strokeDash=[4, 4]).encode(y="c:Q"))
-        labels = alt.Chart(sk.nlargest(12, "revenue")).mark_text(dy=-10, fontSize=10).encode(
+        named = {f.slice for f in res.findings if f.dimension == "sku"} | set(sk.nlargest(5, "revenue")["sku"])
+        labels = alt.Chart(sk[sk["sku"].isin(named)]).mark_text(dy=-10, fontSize=11).encode(
             x="sessions:Q", y="conversion:Q", text="sku:N")
         st.altair_chart((pts + rules + labels).properties(height=420), width="stretch")
 
@@ -210,24 +211,35 @@ with tabs[3]:
         wf = dg.waterfall(dec)
         wf["label"] = [t(f"diag.wf.{s}") for s in wf["step"]]
         wf["kind"] = ["total" if s in ("before", "after") else ("up" if a >= 0 else "down") for s, a in zip(wf["step"], wf["amount"])]
-        st.altair_chart(alt.Chart(wf).mark_bar().encode(
-            x=alt.X("label:N", sort=list(wf["label"]), title=None), y=alt.Y("start:Q", title=t("diag.col.revenue")), y2="end:Q",
+        wf["text"] = [f"{a:,.0f}" if k == "total" else f"{a:+,.0f}" for k, a in zip(wf["kind"], wf["amount"])]
+        inner = wf.iloc[1:-1]
+        lo = float(min(inner[["start", "end"]].min().min(), dec.revenue_before, dec.revenue_after))
+        hi = float(max(inner[["start", "end"]].max().max(), dec.revenue_before, dec.revenue_after))
+        pad = max((hi - lo) * 0.6, abs(hi) * 0.01)
+        y = alt.Y("start:Q", title=t("diag.col.revenue"), scale=alt.Scale(domain=[lo - pad, hi + pad], zero=False))
+        base = alt.Chart(wf).encode(x=alt.X("label:N", sort=list(wf["label"]), title=None, axis=alt.Axis(labelAngle=0)))
+        bars = base.mark_bar(clip=True).encode(
+            y=y, y2="end:Q",
             color=alt.Color("kind:N", scale=alt.Scale(domain=["total", "up", "down"], range=["#4575b4", charts.LEAD_COLOR, charts.LAG_COLOR]), legend=None),
-            tooltip=[alt.Tooltip("label:N", title=t("diag.col.factor")), alt.Tooltip("amount:Q", format=",.0f", title=t("diag.col.effect"))]
-        ).properties(height=320), width="stretch")
+            tooltip=[alt.Tooltip("label:N", title=t("diag.col.factor")), alt.Tooltip("amount:Q", format=",.0f", title=t("diag.col.effect"))])
+        text = base.mark_text(dy=-8).encode(y=alt.Y("end:Q", scale=alt.Scale(domain=[lo - pad, hi + pad], zero=False)),
+                                            text="text:N")
+        st.altair_chart((bars + text).properties(height=320), width="stretch")
         st.caption(t("diag.wf.drivers"))
         top = dec.by_sku.head(10)
-        st.dataframe(top.rename(columns={"sku": t("diag.col.sku"), "change": t("diag.col.change")}), hide_index=True, width="stretch")
+        st.dataframe(top.rename(columns=lambda c: t(f"diag.col.{c}")), hide_index=True, width="stretch",
+                     column_config={t(f"diag.col.{c}"): st.column_config.NumberColumn(format="%,.0f") for c in top.columns if c != "sku"})
 
 with tabs[4]:
     metrics = [m for m in dg.SWING_METRICS if res.daily[m].notna().any()]
     m = st.radio(t("diag.anomaly_metric"), metrics, horizontal=True, format_func=lambda k: t(f"diag.kpi.{k}"), key="diag_anom")
     d = res.daily[["date", m]].dropna()
-    flags = res.anomalies[(res.anomalies["metric"] == m) & (res.anomalies["slice"] == "store")]
+    flags = res.anomalies[(res.anomalies["metric"] == m) & (res.anomalies["slice"] == "store")].copy()
+    flags["direction"] = flags["direction"].map(lambda d: t(f"diag.dir.{d}"))
     line = alt.Chart(d).mark_line(color="#4575b4").encode(x=alt.X("date:T", title=t("diag.col.date")), y=alt.Y(f"{m}:Q", title=t(f"diag.kpi.{m}")),
                                                           tooltip=["date:T", alt.Tooltip(f"{m}:Q", format=",.3~f")])
     dots = alt.Chart(flags).mark_point(size=70, filled=True).encode(
-        x="date:T", y="value:Q", color=alt.Color("direction:N", scale=alt.Scale(domain=["drop", "spike"], range=[charts.LAG_COLOR, "#fc8d59"]), title=None),
+        x="date:T", y="value:Q", color=alt.Color("direction:N", scale=alt.Scale(domain=[t("diag.dir.drop"), t("diag.dir.spike")], range=[charts.LAG_COLOR, "#fc8d59"]), title=None),
         tooltip=["date:T", alt.Tooltip("value:Q", format=",.3~f", title=t("diag.col.value")),
                  alt.Tooltip("expected:Q", format=",.3~f", title=t("diag.col.expected")), alt.Tooltip("z:Q", format=".1f")])
     st.altair_chart((line + dots).properties(height=320), width="stretch")
