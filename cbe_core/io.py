@@ -122,7 +122,7 @@ class LoadReport:
         ]
         if self.layout:
             lines.append(t("io.describe.layout", lang, layout=t(f"io.layout.{self.layout}", lang)))
-        delim = {",": ",", ";": ";", "\t": "TAB", "|": "|"}.get(self.delimiter or "", "")
+        delim = {",": "','", ";": "';'", "\t": "TAB", "|": "'|'"}.get(self.delimiter or "", "")
         lines.append(t("io.describe.format", lang, encoding=self.encoding, delimiter=delim or "-"))
         for group, key in ((self.dropped, "io.describe.dropped"), (self.fixed, "io.describe.fixed")):
             for reason, n in group.items():
@@ -169,11 +169,14 @@ class _Acc:
             return [int(self.row_numbers[i]) for i in idx]
         return [int(i) + self.first_row for i in idx]
 
+    def _merge(self, key: str, rows: list[int]) -> None:
+        self.examples[key] = sorted(set(self.examples.get(key, [])) | set(rows))[:EXAMPLES]
+
     def drop(self, key: str, mask: np.ndarray) -> None:
         n = int(mask.sum())
         if n:
             self.dropped[key] = self.dropped.get(key, 0) + n
-            self.examples.setdefault(key, self._rows(mask))
+            self._merge(key, self._rows(mask))
 
     def fix(self, key: str, mask_or_count, rows: list[int] | None = None) -> None:
         if isinstance(mask_or_count, (int, np.integer)):
@@ -185,7 +188,7 @@ class _Acc:
         if n:
             self.fixed[key] = self.fixed.get(key, 0) + n
             if ex:
-                self.examples.setdefault(key, ex)
+                self._merge(key, ex)
 
     def note(self, key: str, **params) -> None:
         if (key, params) not in self.notes:
@@ -248,40 +251,50 @@ def _decode(data: bytes, name: str) -> tuple[str, str, bytes]:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        if enc == "gb18030" and not _looks_chinese(text):
+        if enc == "gb18030":
             try:
                 alt = data.decode("cp1252")
             except UnicodeDecodeError:
-                pass
-            else:
+                alt = None
+            if alt is not None and not _prefer_gb18030(text, alt):
                 return alt, "cp1252", alt.encode("utf-8")
         return text, enc, text.encode("utf-8")
     raise DataError("err.io.encoding", file=name)
 
 
-def _looks_chinese(text: str) -> bool:
-    """True when a GB18030 decoding reads like Chinese rather than Windows-1252 mojibake.
+_CP1252_ODD = set(chr(c) for c in range(0xA0, 0xC0)) | set("ƒ„†‡ˆ‰Š‹ŒŽ˜™š›œžŸ\x81\x8d\x8f\x90\x9d")
 
-    Two accented Latin letters in a row (``ÄÖ``, ``ül``) also form valid GB18030, so a German or
-    French file can decode without error. Such a decoding yields ideographs glued to ASCII letters
-    inside words (``K鰈n`` for ``Köln``), and symbols outside the Chinese blocks; real Chinese text has
-    ideographs mostly next to other ideographs, digits, punctuation or separators."""
-    sample = text[:200000]
-    cjk = glued = other = 0
-    for i, ch in enumerate(sample):
+
+def _prefer_gb18030(gb_text: str, cp_text: str) -> bool:
+    """Choose between a GB18030 and a Windows-1252 reading of the same bytes (both valid).
+
+    Two accented Latin letters in a row (``ÄÖ``) also form valid GB18030, and GBK Chinese is often valid
+    Windows-1252 too. Each reading gets an oddness score. GB18030: an ideograph inside a Latin word
+    (``K鰈n`` for ``Köln``) counts 1, touching a Latin letter on one side 0.5 (``SKU编码`` is normal),
+    a non-letter symbol outside the Chinese blocks 1. Windows-1252: a symbol such as ``¡..¿`` counts 1,
+    an accented letter with no Latin letter beside it (``ÖÐ``, typical of mojibake) 1. The reading
+    with the lower score wins; ties go to GB18030."""
+    gb, cp = gb_text[:200000], cp_text[:200000]
+
+    def latin(ch: str) -> bool:
+        return ch.isascii() and ch.isalpha()
+
+    odd_gb = 0.0
+    for i, ch in enumerate(gb):
         if ord(ch) < 128:
             continue
         if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef":
-            cjk += 1
-            before = sample[i - 1] if i else ""
-            after = sample[i + 1] if i + 1 < len(sample) else ""
-            if (before.isascii() and before.isalpha()) and (after.isascii() and after.isalpha()):
-                glued += 1
-        else:
-            other += 1
-    if cjk == 0:
-        return other == 0
-    return glued <= 0.2 * cjk and other <= 0.2 * (cjk + other)
+            sides = latin(gb[i - 1] if i else "") + latin(gb[i + 1] if i + 1 < len(gb) else "")
+            odd_gb += (0.0, 0.5, 1.0)[sides]
+        elif not ch.isalpha():
+            odd_gb += 1
+    odd_cp = 0.0
+    for i, ch in enumerate(cp):
+        if ord(ch) < 128:
+            continue
+        if ch in _CP1252_ODD or not ch.isalpha() or not (latin(cp[i - 1] if i else "") or latin(cp[i + 1] if i + 1 < len(cp) else "")):
+            odd_cp += 1
+    return odd_gb <= odd_cp
 
 
 _DELIMS = (",", ";", "\t", "|")
@@ -498,11 +511,11 @@ def _parse_text(
     # typed parsing of clean numeric/date columns (the head rows decide; a failure re-parses as text)
     types = typer(headers, rows[h + 1 :]) if typer is not None else {}
 
-    def parse(col_types: dict[int, pa.DataType]) -> pa.Table:
+    def parse(col_types: dict[int, pa.DataType], threads: bool = True) -> pa.Table:
         return pacsv.read_csv(
             pa.BufferReader(payload),
             read_options=pacsv.ReadOptions(
-                column_names=[f"c{i}" for i in range(n_cols)], block_size=8 << 20, use_threads=True
+                column_names=[f"c{i}" for i in range(n_cols)], block_size=8 << 20, use_threads=threads
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delim,
@@ -528,7 +541,11 @@ def _parse_text(
             if not types or "conversion error" not in str(exc).lower() or "utf8" in str(exc).lower():
                 raise
             bad.clear()
-            tab = parse({})
+            types = {}
+            tab = parse(types)
+        if bad and min(bad) < 0:  # rejected rows without line numbers (parallel parse): number them
+            bad.clear()
+            tab = parse(types, threads=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as exc:
         if "utf8" in str(exc).lower() or "utf-8" in str(exc).lower():
             raise _NotUtf8() from exc
@@ -536,7 +553,7 @@ def _parse_text(
     if tab.num_rows > MAX_ROWS:
         raise DataError("err.io.too_many_rows", file=name, rows=f"{tab.num_rows:,}", limit=f"{MAX_ROWS:,}")
     columns = {hname: tab.column(i) for i, hname in enumerate(headers)}
-    bad_rows = sorted(first_row + b - 1 for b in bad if b >= 0)
+    bad_rows = sorted(first_row + b - 1 for b in bad)
     row_numbers = None
     if bad_rows:
         # the spreadsheet row of each parsed record skips the rejected ones
@@ -895,32 +912,49 @@ def _to_datetime(
     return result, bad
 
 
+_TIME_SHAPES = (
+    (r"\d{1,2}:\d{2}:\d{2}\.\d+$", (" %H:%M:%S.%f",)),
+    (r"(?i)\d{1,2}:\d{2}:\d{2}\s*[ap]\.?m\.?$", (" %I:%M:%S %p", " %I:%M:%S%p")),
+    (r"(?i)\d{1,2}:\d{2}\s*[ap]\.?m\.?$", (" %I:%M %p", " %I:%M%p")),
+    (r"\d{1,2}:\d{2}:\d{2}$", (" %H:%M:%S",)),
+    (r"\d{1,2}:\d{2}$", (" %H:%M",)),
+)
+
+
 def _candidate_formats(sample: pd.Series) -> list[str]:
-    """Formats that read at least one sampled value, most successful first."""
+    """Formats that read at least one sampled value, most successful first.
+
+    Only the shapes present in the sample are tried (separators, month names, time of day)."""
     if sample.empty:
         return []
-    first = sample.iloc[0]
+    sample = sample.astype("str")
+    times = [""] if (~sample.str.contains(r"\d:\d{2}", regex=True)).any() else []
+    for pattern, fmts in _TIME_SHAPES:
+        if sample.str.contains(pattern, regex=True).any():
+            times += list(fmts)
     dateparts: list[str] = []
-    lower = sample.str.lower()
-    if lower.str.contains(_MONTHS, regex=True).any():
+    if sample.str.lower().str.contains(_MONTHS, regex=True).any():
         dateparts += list(_NAMED)
+    seps = {sep for sep in "/.-" if sample.str.contains(sep, regex=False).any()}
     if sample.str.match(r"^\d{4}").any():
-        dateparts += list(_YMD)
+        dateparts += [f for f in _YMD if not any(x in f for x in "/.-") or any(x in f for x in seps)]
     if sample.str.match(r"^\d{1,2}[./-]").any():
-        dateparts += list(_DMY) + list(_MDY)
+        dateparts += [f for f in (*_DMY, *_MDY) if any(x in f for x in seps)]
     if not dateparts:
-        dateparts = list(_YMD) + list(_DMY) + list(_MDY) + list(_NAMED)
+        return []
+    probe = sample.iloc[: 50] if len(sample) > 50 else sample
     hits = []
     for dp in dateparts:
-        for tf in _TIME_FORMATS:
+        for tf in times:
             fmt = dp + tf
             try:
-                k = int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum())
+                k = int(pd.to_datetime(probe, format=fmt, errors="coerce").notna().sum())
+                if k == 0 and probe is not sample:
+                    k = int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum())
             except (ValueError, TypeError):
                 k = 0
             if k:
                 hits.append((k, fmt))
-    del first
     hits.sort(key=lambda kv: -kv[0])
     return [f for _, f in hits]
 
