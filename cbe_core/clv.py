@@ -133,9 +133,8 @@ def summary(orders: pd.DataFrame, calibration_end, holdout_end=None, time_unit: 
     cal = buys.loc[buys["day"] <= cal_end]
     if cal.empty:
         raise DataError("err.clv.no_calibration", date=cal_end.date().isoformat())
-    late = buys.loc[buys["day"] > cal_end, "customer_id"].unique()
-    n_late = int(len(np.setdiff1d(np.asarray(late, dtype=object).astype(str),
-                                  cal["customer_id"].unique().astype(str))))
+    first_ever = buys.groupby("customer_id", sort=False)["day"].min()
+    n_late = int((first_ever > cal_end).sum())
     if n_late:
         notes.append(Note("clv.note.late_customers", {"customers": n_late}))
     g = cal.groupby("customer_id", sort=True)

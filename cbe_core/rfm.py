@@ -393,11 +393,12 @@ def _features(customers: pd.DataFrame) -> np.ndarray:
     return (x - x.mean(axis=0)) / sd
 
 
-def cluster(customers: pd.DataFrame, k: int | None = None, k_range=range(2, 9), sample_size: int = 3000,
+def cluster(customers: pd.DataFrame, k: int | None = None, k_range=range(2, 9), sample_size: int = 2000,
             random_state: int = 0) -> ClusterResult:
     """k-means on standardised ``log1p`` recency, frequency and monetary (negative monetary clipped to
     0). With ``k=None`` the k with the best silhouette score (on a sample of ``sample_size`` customers,
-    fitted on the sample) is used; the final model is fitted on every customer."""
+    fitted on the sample) is used; the final model starts from the sample model's centres and is
+    refined on every customer."""
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
@@ -408,9 +409,10 @@ def cluster(customers: pd.DataFrame, k: int | None = None, k_range=range(2, 9), 
     x = _features(customers)
     n_distinct = len(np.unique(x.round(9), axis=0))
     scores: dict[int, float] = {}
+    rng = np.random.default_rng(random_state)
+    xs = x[rng.choice(n, sample_size, replace=False)] if n > sample_size else x
+    models = {}
     if k is None:
-        rng = np.random.default_rng(random_state)
-        xs = x[rng.choice(n, sample_size, replace=False)] if n > sample_size else x
         if n > sample_size:
             notes.append(Note("rfm.note.silhouette_sample", {"sample": sample_size, "customers": n}))
         for kk in k_range:
@@ -419,10 +421,17 @@ def cluster(customers: pd.DataFrame, k: int | None = None, k_range=range(2, 9), 
             km = KMeans(kk, n_init=3, random_state=random_state).fit(xs)
             if len(np.unique(km.labels_)) < 2:
                 continue
+            models[kk] = km
             scores[kk] = float(silhouette_score(xs, km.labels_))
         k = max(scores, key=scores.get) if scores else min(2, n_distinct)
     k = int(max(1, min(k, n_distinct)))
-    km = KMeans(k, n_init=4, random_state=random_state).fit(x)
+    # fit on the sample (several starts), then refine on every customer from the sample's centres
+    start = models.get(k) or KMeans(k, n_init=4, random_state=random_state).fit(xs)
+    centres0 = start.cluster_centers_
+    if len(np.unique(centres0.round(9), axis=0)) < k:
+        km = KMeans(k, n_init=4, random_state=random_state).fit(x)
+    else:
+        km = KMeans(k, init=centres0, n_init=1, random_state=random_state).fit(x)
     labels = km.labels_.astype(np.int64)
     # order clusters by mean monetary, descending, so cluster 1 is the most valuable
     mon = customers["monetary"].to_numpy(dtype=float)
