@@ -799,6 +799,16 @@ def _in(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataF
     return frame.loc[(d >= start) & (d <= end)]
 
 
+def _traffic_window(st: Store, start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The part of ``start..end`` the traffic covers (the whole range when it covers it all or there
+    is no traffic in it): conversion compares orders and sessions over the same days."""
+    if st.traffic is None or not len(st.traffic):
+        return start, end
+    lo, hi = st.traffic["date"].min(), st.traffic["date"].max()
+    t0, t1 = max(start, lo), min(end, hi)
+    return (start, end) if t0 > t1 else (t0, t1)
+
+
 def _ratio(a: float | None, b: float | None) -> float | None:
     if a is None or b is None or not np.isfinite(a) or not np.isfinite(b) or b == 0:
         return None
@@ -853,8 +863,16 @@ def kpis_for(st: Store, start, end) -> Kpis:
         else:
             sessions = float(tr["sessions"].sum())
             v["sessions"] = sessions
-            v["conversion_rate"] = _ratio(orders, sessions)
-            v["unit_session_pct"] = _ratio(units, sessions)
+            t0, t1 = _traffic_window(st, start, end)
+            if (t0, t1) != (start, end):  # traffic covers part of the range: compare like with like
+                notes.append("diag.note.traffic_partial")
+                w = _in(st.sku_day, t0, t1)
+                o_t = float(_in(st.day, t0, t1)["orders"].sum()) if st.day is not None else float(w["orders"].sum())
+                u_t = float(w["units"].sum())
+            else:
+                o_t, u_t = orders, units
+            v["conversion_rate"] = _ratio(o_t, sessions)
+            v["unit_session_pct"] = _ratio(u_t, sessions)
             if st.flags["page_views"]:
                 v["page_views"] = float(np.nansum(tr["page_views"].to_numpy(dtype=float, na_value=np.nan)))
             else:
@@ -1005,8 +1023,13 @@ def by_sku(st: Store, start, end) -> pd.DataFrame:
     out["cost_missing"] = out["cost_missing"].fillna(0)
     if "sessions" in out.columns:
         out["sessions"] = out["sessions"].fillna(0.0).astype(float)
+        t0, t1 = _traffic_window(st, start, end)
+        conv_orders = out["orders"]
+        if (t0, t1) != (start, end):  # orders over the days the traffic covers
+            ow = _in(st.sku_day, t0, t1).groupby("sku")["orders"].sum()
+            conv_orders = out["sku"].map(ow).fillna(0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            out["conversion"] = np.where(out["sessions"] > 0, out["orders"] / out["sessions"], np.nan)
+            out["conversion"] = np.where(out["sessions"] > 0, conv_orders / out["sessions"], np.nan)
     else:
         out["sessions"] = np.nan
         out["conversion"] = np.nan

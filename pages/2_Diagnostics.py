@@ -169,8 +169,11 @@ with tabs[1]:
         cols = ["source", "sessions", "sessions_share", "revenue", "revenue_share", "conversion", "bounce_rate",
                 "revenue_per_session"]
         st.dataframe(src[cols].rename(columns={c: t(f"diag.col.{c}") for c in cols}), hide_index=True, width="stretch",
-                     column_config={t(f"diag.col.{c}"): st.column_config.NumberColumn(format="percent")
-                                    for c in ("sessions_share", "revenue_share", "conversion", "bounce_rate")})
+                     column_config={**{t(f"diag.col.{c}"): st.column_config.NumberColumn(format="percent")
+                                       for c in ("sessions_share", "revenue_share", "conversion", "bounce_rate")},
+                                    t("diag.col.revenue"): st.column_config.NumberColumn(format="%,.0f"),
+                                    t("diag.col.sessions"): st.column_config.NumberColumn(format="%,.0f"),
+                                    t("diag.col.revenue_per_session"): st.column_config.NumberColumn(format="%.2f")})
 
 with tabs[2]:
     sk = res.by_sku.dropna(subset=["conversion"])

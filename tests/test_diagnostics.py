@@ -359,3 +359,14 @@ def test_run_all_results_are_json_ready(orders, traffic, ads, products):
     payload = {"kpis": dg.kpis_json(res.kpis), "findings": [f.to_dict("zh") for f in res.findings]}
     json.dumps(payload)
     assert payload["kpis"]["values"]["revenue"] == 30.0
+
+
+def test_conversion_uses_only_the_days_the_traffic_covers(orders, traffic):
+    # traffic for day 1 only: 75 sessions, and the 2 orders of day 1 (not the 3 of the range)
+    k = dg.kpis(orders, traffic[traffic["date"] == D1], start=D1, end=D2)
+    assert k.get("sessions") == 75.0
+    assert k.get("conversion_rate") == pytest.approx(2 / 75)
+    assert "diag.note.traffic_partial" in k.notes
+    st = dg.prepare(orders, traffic[traffic["date"] == D1])
+    sk = dg.by_sku(st, D1, D2).set_index("sku")
+    assert sk.loc["B", "conversion"] == pytest.approx(1 / 25)  # O1 only; O3 is on day 2
