@@ -40,6 +40,7 @@ from __future__ import annotations
 import csv
 import io as _io
 import math
+import mmap
 import re
 import unicodedata
 import zipfile
@@ -219,6 +220,11 @@ def _load_bytes(source, filename: str | None) -> tuple[bytes, str]:
             raise DataError("err.io.not_found", file=str(source)) from None
         if size > MAX_BYTES:
             raise DataError("err.io.too_large", file=name, size=_mb(size), limit=_mb(MAX_BYTES))
+        if size > 1 << 20:
+            # big files are memory-mapped: the parser reads the pages directly, no copy into Python
+            with open(path, "rb") as fh:
+                data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            return data, name
         data = path.read_bytes()
     if len(data) > MAX_BYTES:
         raise DataError("err.io.too_large", file=name, size=_mb(len(data)), limit=_mb(MAX_BYTES))
@@ -415,7 +421,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\x80-\x9f]")
 
 def _utf8_head(data: bytes) -> str | None:
     """The first bytes decoded as UTF-8 (BOM removed), or None when they are not UTF-8."""
-    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    start = 3 if data[:3] == b"\xef\xbb\xbf" else 0
     chunk = data[start : start + _HEAD]
     try:
         return chunk.decode("utf-8")
@@ -431,19 +437,19 @@ def _utf8_head(data: bytes) -> str | None:
 def _read_text(data: bytes, name: str, table: str, preview_only: bool = False, typer=None) -> _Raw:
     if b"\x00" in data[:65536]:
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            text, encoding, utf8 = _decode(data, name)
+            text, encoding, utf8 = _decode(bytes(data), name)
             return _parse_text(utf8, text[:_HEAD], encoding, name, table, preview_only, typer)
         raise DataError("err.io.binary", file=name)
     head = _utf8_head(data)
     if head is not None:
-        bom = data.startswith(b"\xef\xbb\xbf")
+        bom = data[:3] == b"\xef\xbb\xbf"
         encoding = "utf-8-sig" if bom else "utf-8"
         body = memoryview(data)[3:] if bom else memoryview(data)
         try:
             return _parse_text(body, head, encoding, name, table, preview_only, typer)
         except _NotUtf8:
             pass  # invalid UTF-8 further down: decode the whole file the slow way
-    text, encoding, utf8 = _decode(data, name)
+    text, encoding, utf8 = _decode(bytes(data), name)
     try:
         return _parse_text(memoryview(utf8), text[:_HEAD], encoding, name, table, preview_only, typer)
     except _NotUtf8:  # pragma: no cover - transcoded text is valid UTF-8

@@ -486,3 +486,19 @@ def test_every_report_key_is_in_the_catalog():
             assert i18n.has(f"io.layout.{rep.layout}")
         for line in rep.describe("zh"):
             assert "io." not in line.split("：")[0] or line.startswith(name)
+
+
+def test_big_files_read_through_a_memory_map_match_bytes(tmp_path):
+    lines = ["order_id,order_date,sku,quantity,unit_price,customer_id"]
+    lines += [f"O{i},2026-03-{1 + i % 28:02d} 10:00:00,S{i % 7},{1 + i % 3},{(i % 50) + 0.99},C{i % 900}" for i in range(40_000)]
+    lines.append("O-last,2026-03-01 10:00:00 +0800,S1,1,$1.00,C1")  # a messy last line forces the text path
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 1 << 20
+    a, ra = io.read_table(path, "orders")
+    b, rb = io.read_table(path.read_bytes(), "orders", filename="big.csv")
+    pd.testing.assert_frame_equal(a, b)
+    assert ra.rows_loaded == 40_001 and ra.dropped == {}
+    assert a["order_date"].iloc[-1] == ts("2026-03-01 10:00") and a["unit_price"].iloc[-1] == 1.0
+    assert ra.fixed == {"io.fix.utc_offset": 1, "io.fix.number_format": 1}
+    assert ra.examples["io.fix.utc_offset"] == [40_002]
