@@ -86,12 +86,15 @@ def browser_page(_browser):
 
 
 def wait_idle(page, timeout: int = RUN_TIMEOUT_MS) -> None:
-    """Wait until the script run has finished and no placeholder is left on the page."""
+    """Wait until the script run has finished and no placeholder is left on the page.
+
+    Every page starts with its title, so "a title is drawn" tells the first run has begun drawing
+    (the status widget alone can be absent before the first run starts)."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
     page.wait_for_function(
         """() => !document.querySelector("[data-testid='stStatusWidget']")
               && !document.querySelector("[data-testid='stSkeleton'], [data-testid='stSkeletonElement']")
-              && document.querySelector("[data-testid='stMain']")""",
+              && document.querySelector("[data-testid='stMain'] h1")""",
         timeout=timeout,
     )
     # a rerun can start right after the first idle frame (e.g. query-param binding): require two
