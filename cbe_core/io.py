@@ -37,8 +37,10 @@ the first line (title rows above it shift every number down accordingly).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io as _io
+import itertools
 import math
 import mmap
 import re
@@ -208,6 +210,9 @@ def _load_bytes(source, filename: str | None) -> tuple[bytes, str]:
         size = getattr(source, "size", None)
         if size is not None and size > MAX_BYTES:
             raise DataError("err.io.too_large", file=name, size=_mb(size), limit=_mb(MAX_BYTES))
+        if hasattr(source, "seek"):  # the same upload may be inspected, then read
+            with contextlib.suppress(OSError, ValueError):
+                source.seek(0)
         data = source.read(MAX_BYTES + 1)
         if isinstance(data, str):
             data = data.encode("utf-8")
@@ -608,7 +613,30 @@ def _cell_str(v) -> str:
     return str(v)
 
 
-def _read_xlsx(data: bytes, name: str, table: str, preview_only: bool = False) -> _Raw:
+def _xlsx_column(values: list) -> pa.Array:
+    """One column of workbook cells -> text (what a CSV export of the sheet would hold); empty -> null.
+
+    Whole columns of one Python type go through Arrow (numbers and timestamps formatted by its casts);
+    mixed columns cell by cell."""
+    vals = [None if v == "" else v for v in values]
+    try:
+        arr = pa.array(vals)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError):
+        return pa.array([None if v is None else _cell_str(v) for v in vals], type=pa.string())
+    typ = arr.type
+    if pa.types.is_string(typ) or pa.types.is_large_string(typ) or pa.types.is_null(typ):
+        return arr.cast(pa.string())
+    if pa.types.is_floating(typ) or pa.types.is_integer(typ) or pa.types.is_date(typ):
+        return pc.cast(arr, pa.string())
+    if pa.types.is_timestamp(typ):
+        return pc.replace_substring_regex(pc.cast(arr, pa.string()), r"\.0+$", "")
+    return pa.array([None if v is None else _cell_str(v) for v in vals], type=pa.string())
+
+
+_XLSX_BATCH = 50_000
+
+
+def _read_xlsx(data, name: str, table: str, preview_only: bool = False) -> _Raw:
     if data[:4] == b"PK\x03\x04":
         _check_xlsx(data, name)
     try:
@@ -616,40 +644,66 @@ def _read_xlsx(data: bytes, name: str, table: str, preview_only: bool = False) -
 
         wb = CalamineWorkbook.from_filelike(_io.BytesIO(data))
         sheet = _pick_sheet(wb, table)
-        rows = sheet.to_python(skip_empty_area=False, nrows=60) if preview_only else sheet.to_python(
-            skip_empty_area=False
-        )
+        if sheet.total_height > MAX_ROWS + 100:
+            raise DataError(
+                "err.io.too_many_rows", file=name, rows=f"{sheet.total_height:,}", limit=f"{MAX_ROWS:,}"
+            )
+        rows_iter = iter(sheet.iter_rows())
+        head_raw = list(itertools.islice(rows_iter, 120))
     except DataError:
         raise
     except Exception as exc:  # calamine raises its own error types for corrupt workbooks
         raise DataError("err.io.corrupt_xlsx", file=name) from exc
-    if len(rows) > MAX_ROWS + 50:
-        raise DataError("err.io.too_many_rows", file=name, rows=f"{len(rows):,}", limit=f"{MAX_ROWS:,}")
-    # leading blank rows and comment rows
+    # leading blank rows
     skip = 0
-    while skip < len(rows) and not any(_cell_str(c).strip() for c in rows[skip]):
+    while skip < len(head_raw) and not any(_cell_str(c).strip() for c in head_raw[skip]):
         skip += 1
-    if skip >= len(rows):
+    if skip >= len(head_raw):
         raise DataError("err.io.empty", file=name)
-    head = [[_cell_str(c) for c in r] for r in rows[skip : skip + 80]]
+    head = [[_cell_str(c) for c in r] for r in head_raw[skip : skip + 80]]
     h = _find_header(head, table)
     header_cells = head[h]
-    # trim trailing empty header columns
     width = len(header_cells)
     while width > 0 and not header_cells[width - 1].strip():
         width -= 1
     if width < 2:
         raise DataError("err.io.not_a_table", file=name)
     headers = _dedupe(header_cells[:width])
-    data_rows = rows[skip + h + 1 :]
-    if not data_rows:
+    chunks: list[list[pa.Array]] = [[] for _ in headers]
+    n = 0
+
+    def add(batch: list) -> None:
+        for j in range(len(headers)):
+            chunks[j].append(_xlsx_column([r[j] if j < len(r) else None for r in batch]))
+
+    first_batch = head_raw[skip + h + 1 :]
+    try:
+        batch = first_batch
+        while batch:
+            n += len(batch)
+            if n > MAX_ROWS:
+                raise DataError("err.io.too_many_rows", file=name, rows=f"{n:,}+", limit=f"{MAX_ROWS:,}")
+            add(batch)
+            if preview_only:
+                break
+            batch = list(itertools.islice(rows_iter, _XLSX_BATCH))
+    except DataError:
+        raise
+    except Exception as exc:
+        raise DataError("err.io.corrupt_xlsx", file=name) from exc
+    if n == 0:
         raise DataError("err.io.header_only", file=name, headers=", ".join(headers[:12]))
-    columns = {}
-    for j, hname in enumerate(headers):
-        col = [_cell_str(r[j]) if j < len(r) else "" for r in data_rows]
-        columns[hname] = pa.chunked_array([pa.array(col, type=pa.string())])
-    # drop fully blank rows at the end (calamine pads to the used range)
-    n = len(data_rows)
+    columns = {hname: pa.chunked_array(chunks[j], type=pa.string()) for j, hname in enumerate(headers)}
+    # calamine pads the used range: trailing rows with no value at all are not rows of the table
+    any_val = np.zeros(n, dtype=bool)
+    for arr in columns.values():
+        any_val |= _np_bool(pc.is_valid(arr))
+    last = int(np.flatnonzero(any_val)[-1]) + 1 if any_val.any() else 0
+    if last == 0:
+        raise DataError("err.io.header_only", file=name, headers=", ".join(headers[:12]))
+    if last < n:
+        columns = {k: v.slice(0, last) for k, v in columns.items()}
+        n = last
     first_row = skip + h + 2
     return _Raw(headers, columns, n, first_row, "xlsx", None, {}, [])
 

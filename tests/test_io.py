@@ -73,7 +73,11 @@ def test_path_bytes_and_file_like_read_the_same():
     raw = (DATA / "orders_canonical.csv").read_bytes()
     a, _ = io.read_table(DATA / "orders_canonical.csv", "orders")
     b, rb = io.read_table(raw, "orders", filename="orders.csv")
-    c, _ = io.read_table(_io.BytesIO(raw), "orders", filename="orders.csv")
+    upload = _io.BytesIO(raw)
+    upload.name = "orders.csv"  # like Streamlit's UploadedFile
+    assert io.inspect_file(upload, "orders").missing_required == []
+    c, rc = io.read_table(upload, "orders")  # read again after the inspection
+    assert rc.file == "orders.csv"
     d, _ = io.read_table(str(DATA / "orders_canonical.csv"), "orders")
     for other in (b, c, d):
         pd.testing.assert_frame_equal(a, other)
