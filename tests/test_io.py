@@ -506,3 +506,21 @@ def test_big_files_read_through_a_memory_map_match_bytes(tmp_path):
     assert a["order_date"].iloc[-1] == ts("2026-03-01 10:00") and a["unit_price"].iloc[-1] == 1.0
     assert ra.fixed == {"io.fix.utc_offset": 1, "io.fix.number_format": 1}
     assert ra.examples["io.fix.utc_offset"] == [40_002]
+
+
+@pytest.mark.parametrize(
+    "status,cancelled",
+    [("cancelled", True), ("Canceled", True), ("VOIDED", True), ("refunded", True), ("Cancelled by buyer", True),
+     ("已取消", True), ("取消", True), ("已退款", True), ("退款", True), ("交易关闭", True),
+     ("partially_refunded", False), ("部分退款", False), ("shipped", False), ("已发货", False), ("", False)],
+)
+def test_cancelled_status_words_in_english_and_chinese(status, cancelled):
+    text = f"order_id,order_date,sku,quantity,unit_price,status\nA,2026-03-01,s,1,2,{status}\n"
+    frame, rep = io.read_table(text.encode(), "orders", filename="o.csv")
+    assert frame["cancelled"].tolist() == [cancelled]
+    assert rep.excluded.get("io.excluded.cancelled", 0) == int(cancelled)
+
+
+def test_summary_of_a_period_table_spans_date_to_date_end():
+    frame, _ = io.read_table(DATA / "traffic_amazon_business_child.csv", "traffic", period=(date(2026, 3, 1), date(2026, 3, 31)))
+    assert io.summarize(frame, "traffic") == {"rows": 3, "first_date": "2026-03-01", "last_date": "2026-03-31"}
