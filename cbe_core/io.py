@@ -498,7 +498,13 @@ def _parse_text(
         raise DataError("err.io.not_a_table", file=name)
     rows = _split_rows(rows_text, delim)
     h = _find_header(rows, table)
-    headers = _dedupe(rows[h])
+    header_cells = list(rows[h])
+    widths = [len(r) for r in rows[h + 1 :] if any(c.strip() for c in r)]
+    if widths:
+        # data lines wider than the header (a trailing delimiter on every line): unnamed extra columns
+        modal = max(set(widths), key=widths.count)
+        header_cells += [""] * max(0, modal - len(header_cells))
+    headers = _dedupe(header_cells)
     header_line = skip + h  # 0-based physical line of the header
     raw_bytes = body.obj if isinstance(body, memoryview) else body
     offset = len(raw_bytes) - len(body)  # BOM
@@ -1268,6 +1274,8 @@ def read_table(
     for h in raw.headers:
         if h in mapped_headers or norm_header(h) in ignored:
             continue
+        if h.startswith("column_") and cols[h].null_count == len(cols[h]):
+            continue  # an unnamed, empty column (trailing delimiters)
         key = h if h not in frame.columns and h not in tab.names else f"{h} (source)"
         extras[key] = cols[h]
     if ignored:

@@ -524,3 +524,10 @@ def test_cancelled_status_words_in_english_and_chinese(status, cancelled):
 def test_summary_of_a_period_table_spans_date_to_date_end():
     frame, _ = io.read_table(DATA / "traffic_amazon_business_child.csv", "traffic", period=(date(2026, 3, 1), date(2026, 3, 31)))
     assert io.summarize(frame, "traffic") == {"rows": 3, "first_date": "2026-03-01", "last_date": "2026-03-31"}
+
+
+def test_trailing_delimiters_on_data_lines_are_not_extra_fields():
+    text = "order_id,order_date,sku,quantity,unit_price\nA,2026-03-01,s,1,2,\nB,2026-03-02,s,1,3,\n"
+    frame, rep = io.read_table(text.encode(), "orders", filename="o.csv")
+    assert frame["order_id"].tolist() == ["A", "B"] and rep.dropped == {}
+    assert list(frame.columns) == ["order_id", "order_date", "sku", "quantity", "unit_price", "cancelled"]
