@@ -132,7 +132,10 @@ class LoadReport:
         if self.layout:
             lines.append(t("io.describe.layout", lang, layout=t(f"io.layout.{self.layout}", lang)))
         delim = {",": "','", ";": "';'", "\t": "TAB", "|": "'|'"}.get(self.delimiter or "", "")
-        lines.append(t("io.describe.format", lang, encoding=self.encoding, delimiter=delim or "-"))
+        if self.encoding == "xlsx":
+            lines.append(t("io.describe.workbook", lang))
+        else:
+            lines.append(t("io.describe.format", lang, encoding=self.encoding, delimiter=delim or "-"))
         for group, key in ((self.dropped, "io.describe.dropped"), (self.fixed, "io.describe.fixed")):
             for reason, n in group.items():
                 rows = ", ".join(str(r) for r in self.examples.get(reason, []))
