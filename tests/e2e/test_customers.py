@@ -27,9 +27,10 @@ def _open_tab(page, label: str) -> None:
 def _pick(page, label: str, options: list[str]) -> None:
     box = page.locator("[data-testid='stMultiSelect']", has_text=label).first
     for option in options:
-        box.click()
+        box.locator("input").first.fill(option)  # type to filter, then choose the one match
         page.get_by_role("option", name=option, exact=True).click()
         wait_idle(page)
+        box.get_by_text(option, exact=True).first.wait_for()
     page.keyboard.press("Escape")
 
 
@@ -45,12 +46,21 @@ def test_seller_uploads_orders_picks_two_segments_and_downloads_the_workbook(app
     page.get_by_text("Which customers should you reward").first.wait_for()
     assert not exception_text(page)
     assert page.locator("[data-testid='stSidebar']").get_by_label("My files").is_checked()
+    page.locator("[data-testid='stTabs']").first.wait_for()
+    page.get_by_text("Win back first").first.wait_for()
     body = _main_text(page)
     assert "Can't lose them" in body and "Champions" in body
     page.locator("[data-testid='stVegaLiteChart']:visible").first.wait_for()
     shot(page, "customers_segments_en")
     _open_tab(page, "Predicted value")
     page.get_by_text("Calibration/holdout check").first.wait_for()
+    shot(page, "customers_value_en")
+    _open_tab(page, "R, F, M distributions")
+    page.locator("[data-testid='stVegaLiteChart']:visible").first.wait_for()
+    shot(page, "customers_distributions_en")
+    _open_tab(page, "Clusters")
+    page.get_by_text("ordered by average net sales").first.wait_for()
+    shot(page, "customers_clusters_en")
     _open_tab(page, "Customer lists & Excel")
     _pick(page, "Segments to export", ["Champions", "Can't lose them"])
     button = page.get_by_role("button", name="Download the workbook (2 segments)")
@@ -76,6 +86,7 @@ def test_customers_page_in_chinese(app_server, browser_page):
     page = browser_page
     open_page(page, app_server, "Customers", lang="zh")
     page.get_by_text("该奖励哪些客户").first.wait_for()
+    page.get_by_text("优先挽回").first.wait_for()
     page.locator("[data-testid='stVegaLiteChart']:visible").first.wait_for()
     assert not exception_text(page)
     assert "不能失去" in _main_text(page)
