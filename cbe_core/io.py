@@ -1445,9 +1445,12 @@ def _convert(arr: pa.ChunkedArray, kind: str, delimiter, acc: _Acc, name: str):
         if kind == "int" and pa.types.is_integer(arr.type):
             return arr.to_pandas(), nobad
         vals = arr.to_numpy().astype("float64")
+        bad = np.isinf(vals)
+        if bad.any():
+            vals = np.where(bad, np.nan, vals)
         if kind == "pct":
             vals = _pct_scale(vals, nobad, acc)
-        return vals, nobad
+        return vals, bad
     if kind in ("id", "text", "category"):
         return arr.to_pandas(), nobad
     if kind == "int":
