@@ -117,7 +117,10 @@ with tabs[1]:
     for col, (field, log) in zip(cols, (("recency_days", False), ("frequency", False), ("monetary", True))):
         h = rfm.histogram(cust[field], bins=30, log=log)
         chart = alt.Chart(h).mark_bar().encode(
-            x=alt.X("start:Q", bin="binned", title=t(f"rfm.col.{field}"), scale=alt.Scale(type="symlog") if log else alt.Undefined),
+            x=alt.X("start:Q", bin="binned", title=t(f"rfm.col.{field}"),
+                    scale=alt.Scale(type="symlog") if log else alt.Undefined,
+                    axis=alt.Axis(values=[v for v in (0, 10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000)
+                                          if v <= h["end"].max()]) if log and len(h) else alt.Undefined),
             x2="end:Q", y=alt.Y("customers:Q", title=t("rfm.col.customers")),
             tooltip=[alt.Tooltip("start:Q", format=",.0f", title=t("rfm.hist.from")),
                      alt.Tooltip("end:Q", format=",.0f", title=t("rfm.hist.to")),
