@@ -161,6 +161,8 @@ class Inspection:
     preview: pd.DataFrame
     encoding: str
     delimiter: str | None
+    needs_period: bool = False
+    """True for reports without a date column (and no period in the file): pass ``period`` to read."""
 
 
 class _Acc:
@@ -1103,6 +1105,9 @@ def inspect_file(source: Source, table: str, *, filename: str | None = None) -> 
         preview=preview,
         encoding=raw.encoding,
         delimiter=raw.delimiter,
+        needs_period="date" in schema.get_table(table).names
+        and "date" not in mapping
+        and not (raw.meta.get("start") and raw.meta.get("end")),
     )
 
 

@@ -194,3 +194,10 @@ def test_business_report_with_a_period_from_the_caller_only():
         io.read_table(DATA / "traffic_amazon_business_child.csv", "traffic")
     frame, _ = io.read_table(DATA / "traffic_amazon_business_child.csv", "traffic", period=(date(2026, 2, 1), date(2026, 2, 28)))
     assert (frame["date_end"] == ts("2026-02-28")).all()
+
+
+def test_inspection_says_when_a_period_is_needed():
+    assert io.inspect_file(DATA / "traffic_amazon_business_child.csv", "traffic").needs_period
+    assert not io.inspect_file(DATA / "traffic_ga4_landing_page.csv", "traffic").needs_period  # in its header
+    assert not io.inspect_file(DATA / "traffic_canonical_totals.csv", "traffic").needs_period
+    assert not io.inspect_file(DATA / "orders_canonical.csv", "orders").needs_period
