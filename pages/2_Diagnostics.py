@@ -11,6 +11,8 @@ from cbe_core import diagnostics as dg
 from cbe_core.errors import DataError
 from ui import charts
 from ui.cache import cached
+from ui.diagnostics_charts import evidence_chart
+from ui.diagnostics_charts import fmt_kpi as fmt
 from ui.shell import start_page
 
 ctx = start_page("diagnostics")
@@ -20,15 +22,6 @@ ctx.require("orders")
 orders, traffic, ads, products = (ctx.table(n) for n in ("orders", "traffic", "ads", "products"))
 data_key = ctx.key("orders", "traffic", "ads", "products")
 SEV = charts.SEVERITY_COLORS
-PCT = dg.RATIO_KPIS
-
-
-def fmt(kpi: str, v) -> str:
-    if v is None or v != v:
-        return "–"
-    if kpi in PCT:
-        return f"{v:.1%}"
-    return f"{v:,.2f}" if kpi in ("aov", "roas", "units_per_order") else f"{v:,.0f}"
 
 
 def stop_with(exc: DataError) -> None:
@@ -105,44 +98,6 @@ tabs = st.tabs([t(k) for k in ("diag.section.findings", "diag.section.traffic", 
                                "diag.section.download")])
 
 
-def evidence_chart(f: dg.Finding):
-    """A small chart that shows the finding's evidence (aggregated tables only)."""
-    hi = alt.condition(alt.datum.key == f.slice, alt.value(SEV[f.severity]), alt.value(charts.NEUTRAL_COLOR))
-    if f.dimension == "sku" and res.by_sku is not None:
-        field = {"high_traffic_low_conversion": "conversion", "high_conversion_low_aov": "aov",
-                 "high_bounce": "bounce_rate", "low_buy_box": "buy_box_pct"}.get(f.code, "revenue")
-        d = res.by_sku.assign(key=res.by_sku["sku"]).dropna(subset=[field]).nlargest(30, "sessions")
-        return alt.Chart(d).mark_bar().encode(
-            x=alt.X("sku:N", sort="-y", title=t("diag.col.sku")), y=alt.Y(f"{field}:Q", title=field), color=hi,
-            tooltip=["sku", "name", alt.Tooltip(f"{field}:Q", format=".3~f"), alt.Tooltip("sessions:Q", format=",")])
-    if f.dimension == "campaign" and f.code == "campaign_below_break_even" and res.by_campaign is not None:
-        d = res.by_campaign.assign(key=res.by_campaign["campaign"])
-        bars = alt.Chart(d).mark_bar().encode(x=alt.X("campaign:N", title=t("diag.col.campaign")),
-                                              y=alt.Y("acos:Q", title=t("diag.col.acos"), axis=alt.Axis(format="%")),
-                                              color=hi, tooltip=["campaign", alt.Tooltip("acos:Q", format=".1%"),
-                                                                 alt.Tooltip("break_even_acos:Q", format=".1%"),
-                                                                 alt.Tooltip("spend:Q", format=",.0f")])
-        ticks = alt.Chart(d).mark_tick(color="black", thickness=2).encode(x="campaign:N", y="break_even_acos:Q")
-        return bars + ticks
-    if f.dimension == "source" and res.by_source is not None:
-        d = res.by_source.melt("source", ["sessions_share", "revenue_share"], "share", "v")
-        return alt.Chart(d).mark_bar().encode(x=alt.X("v:Q", axis=alt.Axis(format="%"), title=None),
-                                              y=alt.Y("source:N", title=t("diag.col.source")), yOffset="share:N",
-                                              color=alt.Color("share:N", title=None),
-                                              tooltip=["source", "share", alt.Tooltip("v:Q", format=".1%")])
-    if "metric" in f.evidence:
-        lo = pd.Timestamp(f.evidence["start"]) - pd.Timedelta(days=28)
-        hi_ = pd.Timestamp(f.evidence["end"]) + pd.Timedelta(days=28)
-        col = "ad_spend" if f.dimension == "campaign" else f.evidence["metric"]
-        d = res.daily[(res.daily["date"] >= lo) & (res.daily["date"] <= hi_)][["date", col]]
-        band = pd.DataFrame({"a": [pd.Timestamp(f.evidence["start"])], "b": [pd.Timestamp(f.evidence["end"]) + pd.Timedelta(days=1)]})
-        return (alt.Chart(band).mark_rect(opacity=0.15, color=SEV[f.severity]).encode(x="a:T", x2="b:T")
-                + alt.Chart(d).mark_line(point=True).encode(x=alt.X("date:T", title=t("diag.col.date")),
-                                                            y=alt.Y(f"{col}:Q", title=t(f"diag.kpi.{col}")),
-                                                            tooltip=["date:T", alt.Tooltip(f"{col}:Q", format=",.3~f")]))
-    return None
-
-
 with tabs[0]:
     if not res.findings:
         st.write(t("diag.no_findings"))
@@ -150,7 +105,7 @@ with tabs[0]:
         with st.expander(f"{t(f'diag.sev.{f.severity}')} · {f.message(ctx.lang)}", expanded=i == 0):
             st.markdown(f"**{t('diag.action')}:** {f.action(ctx.lang)}")
             st.caption(t("diag.money_at_stake", money=f"{f.money_at_stake:,.0f}") + f" · {t(f'diag.dim.{f.dimension}')}: {f.slice}")
-            chart = evidence_chart(f) if i < 12 else None
+            chart = evidence_chart(f, res, t) if i < 12 else None
             if chart is not None:
                 st.altair_chart(chart.properties(height=220), width="stretch")
 
