@@ -72,7 +72,7 @@ MAX_BYTES = 256 * 1024 * 1024
 """Largest file accepted (bytes). About 3M order lines of a typical CSV export."""
 MAX_ROWS = 5_000_000
 """Largest number of data rows accepted."""
-MAX_XLSX_XML = 1536 * 1024 * 1024
+MAX_XLSX_XML = 1024 * 1024 * 1024
 """Largest total uncompressed size of an XLSX's parts (bytes), checked before parsing."""
 MAX_XLSX_RATIO = 250
 """Largest compression ratio of an XLSX part bigger than 32 MB uncompressed (zip bomb guard)."""
