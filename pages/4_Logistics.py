@@ -10,6 +10,7 @@ from cbe_core import logistics as lg
 from cbe_core.export import write_workbook
 from ui import charts
 from ui.cache import cached
+from ui.logistics_charts import breakdown_chart, days_histogram, tradeoff_chart
 from ui.shell import start_page
 
 ctx = start_page("logistics")
@@ -110,41 +111,13 @@ for k in ("best_value", "cheapest", "fastest"):
     if getattr(q, k):
         rec_label[getattr(q, k)] = " · ".join(filter(None, [rec_label.get(getattr(q, k)), t(f"logi.rec.{k}")]))
 feasible["rec"] = feasible["service"].map(rec_label).fillna("")
-tips = [alt.Tooltip("service:N", title=t("logi.col.service")), alt.Tooltip("mode_label:N", title=t("logi.col.mode")),
-        alt.Tooltip("expected_cost_per_order:Q", title=t("logi.col.expected"), format="$.2f"),
-        alt.Tooltip("p50_days:Q", title=t("logi.col.p50"), format=".1f"),
-        alt.Tooltip("p90_days:Q", title=t("logi.col.p90"), format=".1f"),
-        alt.Tooltip("on_time_probability:Q", title=t("logi.col.on_time"), format=".0%")]
 with evidence:
     st.subheader(t("logi.h.tradeoff"))
     st.caption(t("logi.h.tradeoff_help"))
-    y = alt.Y("expected_cost_per_order:Q", title=t("logi.col.expected") + " (USD)")
-    base = alt.Chart(feasible)
-    band = base.mark_rule(strokeWidth=3, opacity=0.6).encode(
-        x=alt.X("p50_days:Q", title=t("logi.col.p50") + " – " + t("logi.col.p90")), x2="p90_days:Q", y=y, color=color,
-        tooltip=tips)
-    dots = base.mark_circle(size=110, opacity=1).encode(x="p90_days:Q", y=y, color=color, tooltip=tips)
-    ring = base.transform_filter("datum.on_pareto").mark_point(size=320, color="black", strokeWidth=1.5).encode(
-        x="p90_days:Q", y=y, tooltip=tips)
-    front = base.transform_filter("datum.on_pareto").mark_line(color="gray", strokeDash=[4, 3]).encode(
-        x="p90_days:Q", y=y, order="p90_days:Q")
-    labels = base.transform_filter("datum.rec != ''").mark_text(align="left", dx=10, dy=-16, fontWeight="bold").encode(
-        x="p90_days:Q", y=y, text="rec:N")
-    st.altair_chart((front + band + dots + ring + labels).properties(height=360), width="stretch")
+    st.altair_chart(tradeoff_chart(feasible, color, t), width="stretch")
 
     st.subheader(t("logi.h.breakdown"))
-    parts = list(lg.COST_COLUMNS)  # VAT is passed on to the buyer: in the table, not in the bars
-    comp_label = {c: t(f"logi.cost.{c}") for c in parts}
-    long = feasible.melt(id_vars=["service"], value_vars=parts, var_name="component", value_name="amount")
-    long = long.loc[long["amount"].abs() > 1e-6].assign(component=lambda d: d["component"].map(comp_label))
-    bars = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("service:N", title=None, sort=list(feasible["service"])),
-        x=alt.X("sum(amount):Q", title=t("logi.col.amount")),
-        color=alt.Color("component:N", title=t("logi.col.component"), sort=[comp_label[c] for c in parts]),
-        tooltip=[alt.Tooltip("service:N", title=t("logi.col.service")),
-                 alt.Tooltip("component:N", title=t("logi.col.component")),
-                 alt.Tooltip("sum(amount):Q", title=t("logi.col.amount"), format="$.2f")])
-    st.altair_chart(bars.properties(height=max(160, 34 * len(feasible))), width="stretch")
+    st.altair_chart(breakdown_chart(feasible, t), width="stretch")
 
     with st.expander(t("logi.h.options")):
         table = opts.assign(
@@ -207,13 +180,7 @@ with evidence:
         st.caption(t("logi.mc.summary", runs=sim.runs, orders=f"{sim.orders:,}", p05=f"${sim.cost_p05:,.0f}",
                      p50=f"${sim.cost_p50:,.0f}", p95=f"${sim.cost_p95:,.0f}", on_time=f"{sim.on_time_rate:.1%}",
                      lost=f"{sim.loss_rate:.2%}"))
-        hist = sim.days_histogram.assign(mode_label=lambda d: d["mode"].map(mode_label))
-        st.altair_chart(alt.Chart(hist).mark_bar().encode(
-            x=alt.X("day:O", title=t("logi.col.day")), y=alt.Y("sum(orders):Q", title=t("logi.col.orders")),
-            color=color, tooltip=[alt.Tooltip("day:O", title=t("logi.col.day")),
-                                  alt.Tooltip("mode_label:N", title=t("logi.col.mode")),
-                                  alt.Tooltip("sum(orders):Q", title=t("logi.col.orders"), format=",")]
-        ).properties(height=240), width="stretch")
+        st.altair_chart(days_histogram(sim.days_histogram, mode_label, color, t), width="stretch")
 
     # ---- carrier scorecard
     st.subheader(t("logi.h.scorecard"))
