@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
-
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "3_Competitors.py")
+from pagetest import run_page
 
 
-def run(lang: str = "en", **params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    if lang != "en":
-        at.query_params["lang"] = lang
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def run(lang: str = "en", **params):
+    return run_page("3_Competitors.py", lang, query=params)
 
 
 @pytest.mark.parametrize("lang,title,feature", [("en", "Where do competitors beat us", "praise \"battery life\""),

@@ -5,6 +5,7 @@ import re
 
 import openpyxl
 import pytest
+from pagetest import run_page
 from streamlit.testing.v1 import AppTest
 
 from cbe_core.i18n import t
@@ -12,12 +13,8 @@ from cbe_core.i18n import t
 PAGE = "../pages/5_Customers.py"
 
 
-def _run(lang: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    at.query_params["lang"] = lang
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def _run(lang: str):
+    return run_page("5_Customers.py", lang)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

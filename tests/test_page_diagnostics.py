@@ -5,22 +5,14 @@ import re
 
 import openpyxl
 import pytest
-from streamlit.testing.v1 import AppTest
+from pagetest import run_page
 
 from cbe_core import sample
 from cbe_core.i18n import t
 
-PAGE = "../pages/2_Diagnostics.py"
 
-
-def _run(lang: str = "en", **params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    at.query_params["lang"] = lang
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def _run(lang: str = "en", **params):
+    return run_page("2_Diagnostics.py", lang, query=params)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from pagetest import run_page
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "4_Logistics.py")
 HAN = re.compile("[\u4e00-\u9fff]")
 
 
 def run(lang="en", **state):
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    if lang != "en":
-        at.query_params["lang"] = lang
-    for k, v in state.items():
-        at.session_state[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page("4_Logistics.py", lang, state=state, timeout=90)
 
 
 def texts(at):
