@@ -84,15 +84,24 @@ def _sample_digests(stamp: tuple) -> dict[str, str]:
     return {name: sha256(path.read_bytes()) for name, path in sample_files().items()}
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _read_sample(name: str, path: str, digest: str):
+    """A bundled table read once per file content (the digest is the cache key; the file is read
+    only on a miss, not on every rerun)."""
+    from cbe_core import io
+
+    return io.read_table(path, name)
+
+
 def load_sample() -> Dataset:
     files = sample_files()
     stamp = tuple((n, p.stat().st_mtime_ns, p.stat().st_size) for n, p in files.items())
     digests = _sample_digests(stamp)
     ds = Dataset("sample")
     for name, path in files.items():
-        digest = digests.get(name) or sha256(path.read_bytes())
+        digest = digests[name]
         try:
-            frame, report = _read_cached(digest, name, path.name, (), None, path.read_bytes())
+            frame, report = _read_sample(name, str(path), digest)
         except DataError as exc:  # a broken bundled file is a bug, but say so instead of crashing
             ds.errors[name] = exc
             continue
