@@ -5,9 +5,9 @@
 Writes a CSV of N order lines (``cbe_core.sample.generate_orders``) and an XLSX of M lines
 (xlsxwriter, constant memory), then times, each in a fresh subprocess so peak memory is per path:
 
-- ``ours-csv``      ``cbe_core.io.read_table(csv, "orders")``: read + clean + validate (+ report)
+- ``ours-csv``      ``cbe_core.ingest.read_table(csv, "orders")``: read + clean + validate (+ report)
 - ``pandas-csv``    ``pandas.read_csv(csv, parse_dates=["order_date"])`` (the peer)
-- ``ours-xlsx``     ``cbe_core.io.read_table(xlsx, "orders")`` (python-calamine)
+- ``ours-xlsx``     ``cbe_core.ingest.read_table(xlsx, "orders")`` (python-calamine)
 - ``openpyxl-xlsx`` ``pandas.read_excel(xlsx, engine="openpyxl")`` (the peer)
 
 Prints the median wall seconds, CPU seconds and peak resident memory (VmHWM) of each path over
@@ -52,13 +52,13 @@ def _warm_up(path_kind: str, file: str) -> None:
     compiled regexes, kernel registries), so both sides are timed in steady state."""
     import pandas as pd
 
-    from cbe_core import io
+    from cbe_core import ingest
 
     if path_kind.endswith("csv"):
         with open(file, "rb") as fh:
             head = b"".join(fh.readline() for _ in range(2001))
         if path_kind == "ours-csv":
-            io.read_table(head, "orders", filename="warm.csv")
+            ingest.read_table(head, "orders", filename="warm.csv")
         else:
             import io as _io
 
@@ -68,12 +68,12 @@ def _warm_up(path_kind: str, file: str) -> None:
 def _child(path_kind: str, file: str) -> None:
     import pandas as pd
 
-    from cbe_core import io
+    from cbe_core import ingest
 
     _warm_up(path_kind, file)
     t0, c0 = time.perf_counter(), time.process_time()
     if path_kind in ("ours-csv", "ours-xlsx"):
-        frame, report = io.read_table(file, "orders")
+        frame, report = ingest.read_table(file, "orders")
         rows = report.rows_loaded
     elif path_kind == "pandas-csv":
         frame = pd.read_csv(file, parse_dates=["order_date"])

@@ -3,7 +3,7 @@
 Prints medians (seconds), ratios against peers run in the same process, and peak memory:
 1. core compute: 1M order lines scored and segmented by ``cbe_core.rfm.analyse`` against the common
    pandas recipe (groupby with lambdas, then ``qcut`` on ranks, then a regex segment map);
-2. end to end from the same CSV: ``cbe_core.io.read_table`` + ``analyse`` against one DuckDB SQL query
+2. end to end from the same CSV: ``cbe_core.ingest.read_table`` + ``analyse`` against one DuckDB SQL query
    (read, drop cancelled, aggregate, NTILE(5) scores, CASE segments);
 3. export: 100k customers to one workbook with ``cbe_core.export.segments_workbook``.
 """
@@ -147,7 +147,7 @@ def main() -> None:
         orders.drop(columns=["cancelled"]).to_csv(path, index=False, date_format="%Y-%m-%d %H:%M:%S")
         size = path.stat().st_size / 2**20
         try:
-            from cbe_core.io import read_table
+            from cbe_core.ingest import read_table
 
             def e2e():
                 frame, _ = read_table(path, "orders")

@@ -1,4 +1,4 @@
-"""cbe_core.io: encodings, delimiters, number and date formats, row accounting, structural errors."""
+"""cbe_core.ingest: encodings, delimiters, number and date formats, row accounting, structural errors."""
 
 from __future__ import annotations
 
@@ -11,15 +11,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cbe_core import io, schema
+from cbe_core import ingest, schema
 from cbe_core.errors import DataError
+from cbe_core.ingest import sniff
 
 DATA = Path(__file__).resolve().parent / "data" / "io"
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def read(name: str, table: str = "orders", **kw):
-    return io.read_table(DATA / name, table, **kw)
+    return ingest.read_table(DATA / name, table, **kw)
 
 
 def ts(text: str) -> pd.Timestamp:
@@ -59,7 +60,7 @@ def test_canonical_orders_csv_gives_the_schema_frame():
 def test_summary_counts_only_sales_lines():
     frame, _ = read("orders_canonical.csv")
     # sales: 2 x 19.99 + 24.50 + 19.99 (the cancelled line and the return are not sales)
-    assert io.summarize(frame, "orders") == {
+    assert ingest.summarize(frame, "orders") == {
         "rows": 5,
         "sales_lines": 3,
         "revenue": 84.47,
@@ -71,14 +72,14 @@ def test_summary_counts_only_sales_lines():
 
 def test_path_bytes_and_file_like_read_the_same():
     raw = (DATA / "orders_canonical.csv").read_bytes()
-    a, _ = io.read_table(DATA / "orders_canonical.csv", "orders")
-    b, rb = io.read_table(raw, "orders", filename="orders.csv")
+    a, _ = ingest.read_table(DATA / "orders_canonical.csv", "orders")
+    b, rb = ingest.read_table(raw, "orders", filename="orders.csv")
     upload = _io.BytesIO(raw)
     upload.name = "orders.csv"  # like Streamlit's UploadedFile
-    assert io.inspect_file(upload, "orders").missing_required == []
-    c, rc = io.read_table(upload, "orders")  # read again after the inspection
+    assert ingest.inspect_file(upload, "orders").missing_required == []
+    c, rc = ingest.read_table(upload, "orders")  # read again after the inspection
     assert rc.file == "orders.csv"
-    d, _ = io.read_table(str(DATA / "orders_canonical.csv"), "orders")
+    d, _ = ingest.read_table(str(DATA / "orders_canonical.csv"), "orders")
     for other in (b, c, d):
         pd.testing.assert_frame_equal(a, other)
     assert rb.file == "orders.csv"
@@ -86,9 +87,9 @@ def test_path_bytes_and_file_like_read_the_same():
 
 @pytest.mark.parametrize("table", list(schema.TABLES))
 def test_template_reads_back_with_every_column_typed(table):
-    blob = io.template_csv(table)
+    blob = ingest.template_csv(table)
     assert blob.startswith(b"\xef\xbb\xbf")
-    frame, rep = io.read_table(blob, table, filename=f"{table}.csv")
+    frame, rep = ingest.read_table(blob, table, filename=f"{table}.csv")
     assert rep.rows_loaded == 2 and rep.dropped == {}
     kinds = {c.name: c.kind for c in schema.get_table(table).columns}
     expected_dtype = {"id": "str", "text": "str", "category": "str", "datetime": "datetime64[ns]",
@@ -104,7 +105,7 @@ def test_sample_store_files_load_without_drops(table):
     path = ROOT / "sample_data" / f"{table}.csv"
     if not path.exists():
         pytest.skip(f"{path.name} not in the sample store")
-    frame, rep = io.read_table(path, table)
+    frame, rep = ingest.read_table(path, table)
     assert rep.rows_loaded == rep.rows_read > 0
     assert rep.dropped == {}
     assert set(schema.get_table(table).required) <= set(frame.columns)
@@ -148,7 +149,7 @@ def test_latin_text_that_happens_to_be_valid_gbk_is_read_as_windows_1252():
     # 'ÖR', 'öl', 'ür' are valid GBK byte pairs: the bytes decode as GB18030 without error
     blob = "order_id;order_date;sku;quantity;unit_price;customer_id\n1;2026-03-01;A;1;2;JÖRG MÜLLER Köln Zürich\n".encode("cp1252")
     blob.decode("gb18030")
-    frame, rep = io.read_table(blob, "orders", filename="de.csv")
+    frame, rep = ingest.read_table(blob, "orders", filename="de.csv")
     assert rep.encoding == "cp1252"
     assert frame["customer_id"].tolist() == ["JÖRG MÜLLER Köln Zürich"]
 
@@ -157,7 +158,7 @@ def test_latin_text_that_happens_to_be_valid_gbk_is_read_as_windows_1252():
 def test_delimiter_is_detected(delim):
     text = delim.join(["order_id", "order_date", "sku", "quantity", "unit_price"]) + "\n"
     text += delim.join(["A1", "2026-03-01", "S1", "2", "3.5"]) + "\n"
-    frame, rep = io.read_table(text.encode(), "orders", filename="x.csv")
+    frame, rep = ingest.read_table(text.encode(), "orders", filename="x.csv")
     assert rep.delimiter == delim
     assert frame["unit_price"].tolist() == [3.5]
 
@@ -170,7 +171,7 @@ def _orders_with_prices(prices: list[str], delim: str = ",") -> pd.DataFrame:
     quote = '"' if delim == "," else ""
     for i, p in enumerate(prices):
         lines.append(delim.join([f"o{i}", "2026-03-01", "s", "1", f"{quote}{p}{quote}"]))
-    frame, _ = io.read_table("\n".join(lines).encode(), "orders", filename="p.csv")
+    frame, _ = ingest.read_table("\n".join(lines).encode(), "orders", filename="p.csv")
     return frame
 
 
@@ -197,7 +198,7 @@ def test_decimal_comma_decided_for_the_whole_column():
 
 def test_unreadable_required_numbers_drop_the_row_with_its_row_number():
     text = "order_id,order_date,sku,quantity,unit_price\nA,2026-03-01,s,1,2\nB,2026-03-01,s,one,2\nC,2026-03-01,s,1,abc\n"
-    frame, rep = io.read_table(text.encode(), "orders", filename="o.csv")
+    frame, rep = ingest.read_table(text.encode(), "orders", filename="o.csv")
     assert frame["order_id"].tolist() == ["A"]
     assert rep.dropped == {"io.reason.bad_number": 2}
     assert rep.examples["io.reason.bad_number"] == [3, 4]
@@ -206,14 +207,14 @@ def test_unreadable_required_numbers_drop_the_row_with_its_row_number():
 
 def test_fractional_quantity_is_not_an_integer():
     text = "order_id,order_date,sku,quantity,unit_price\nA,2026-03-01,s,1.5,2\nB,2026-03-01,s,2,2\n"
-    frame, rep = io.read_table(text.encode(), "orders", filename="o.csv")
+    frame, rep = ingest.read_table(text.encode(), "orders", filename="o.csv")
     assert frame["order_id"].tolist() == ["B"] and frame["quantity"].dtype == "int64"
     assert rep.dropped == {"io.reason.bad_number": 1}
 
 
 def test_unreadable_optional_values_are_blanked_and_counted():
     text = "order_id,order_date,sku,quantity,unit_price,unit_cost\nA,2026-03-01,s,1,2,n/a\nB,2026-03-01,s,2,2,abc\nC,2026-03-01,s,2,2,1.5\n"
-    frame, rep = io.read_table(text.encode(), "orders", filename="o.csv")
+    frame, rep = ingest.read_table(text.encode(), "orders", filename="o.csv")
     assert rep.rows_loaded == 3
     assert frame["unit_cost"].isna().tolist() == [True, True, False]
     assert rep.fixed == {"io.fix.invalid_blanked": 1}  # 'n/a' is a missing value, 'abc' is unreadable
@@ -222,7 +223,7 @@ def test_unreadable_optional_values_are_blanked_and_counted():
 
 def test_missing_required_values_and_blank_rows_are_counted():
     text = "order_id,order_date,sku,quantity,unit_price\nA,2026-03-01,s,1,2\n,2026-03-01,s,1,2\n,,,,\nB,2026-03-02,s,1,2\n"
-    frame, rep = io.read_table(text.encode(), "orders", filename="o.csv")
+    frame, rep = ingest.read_table(text.encode(), "orders", filename="o.csv")
     assert frame["order_id"].tolist() == ["A", "B"]
     assert rep.dropped == {"io.reason.blank_row": 1, "io.reason.missing_value": 1}
     assert rep.examples["io.reason.missing_value"] == [3]
@@ -232,7 +233,7 @@ def test_missing_required_values_and_blank_rows_are_counted():
 
 def test_rows_with_the_wrong_number_of_fields_are_counted():
     text = "order_id,order_date,sku,quantity,unit_price\nA,2026-03-01,s,1,2\nB,2026-03-01,s,1,2,extra,more\nC,2026-03-02,s,1,2\n"
-    frame, rep = io.read_table(text.encode(), "orders", filename="o.csv")
+    frame, rep = ingest.read_table(text.encode(), "orders", filename="o.csv")
     assert frame["order_id"].tolist() == ["A", "C"]
     assert rep.dropped == {"io.reason.bad_shape": 1}
     assert rep.examples["io.reason.bad_shape"] == [3]
@@ -250,7 +251,7 @@ def test_day_first_is_decided_from_the_whole_column():
 
 def test_month_first_when_a_value_proves_it():
     text = "order_id,order_date,sku,quantity,unit_price\nA,03/04/2026,s,1,2\nB,12/25/2026,s,1,2\n"
-    frame, _ = io.read_table(text.encode(), "orders", filename="o.csv")
+    frame, _ = ingest.read_table(text.encode(), "orders", filename="o.csv")
     assert frame["order_date"].tolist() == [ts("2026-03-04"), ts("2026-12-25")]
 
 
@@ -280,7 +281,7 @@ def test_ambiguous_slash_dates_are_read_month_first_with_a_note():
 )
 def test_date_formats_keep_the_local_wall_clock(value, expected):
     text = f'order_id,order_date,sku,quantity,unit_price\nA,"{value}",s,1,2\n'
-    frame, _ = io.read_table(text.encode(), "orders", filename="o.csv")
+    frame, _ = ingest.read_table(text.encode(), "orders", filename="o.csv")
     assert frame["order_date"].tolist() == [ts(expected)]
 
 
@@ -292,14 +293,14 @@ def test_excel_serial_dates():
 
 def test_unreadable_dates_drop_the_row():
     text = "order_id,order_date,sku,quantity,unit_price\nA,2026-03-01,s,1,2\nB,soon,s,1,2\n"
-    frame, rep = io.read_table(text.encode(), "orders", filename="o.csv")
+    frame, rep = ingest.read_table(text.encode(), "orders", filename="o.csv")
     assert frame["order_id"].tolist() == ["A"]
     assert rep.dropped == {"io.reason.bad_date": 1} and rep.examples["io.reason.bad_date"] == [3]
 
 
 def test_date_kind_is_normalised_to_midnight():
     text = "date,sku,source,sessions\n2026-03-01 13:45,A,google,5\n"
-    frame, _ = io.read_table(text.encode(), "traffic", filename="t.csv")
+    frame, _ = ingest.read_table(text.encode(), "traffic", filename="t.csv")
     assert frame["date"].tolist() == [ts("2026-03-01")]
     assert frame["date_end"].tolist() == [ts("2026-03-01")]
 
@@ -323,7 +324,7 @@ def test_totals_row_below_traffic_is_dropped():
 
 def test_ids_written_as_floats_lose_the_trailing_zero():
     text = "order_id,order_date,sku,quantity,unit_price,customer_id\n1.0,2026-03-01,85048,1,2,13085.0\n2.0,2026-03-01,85049,1,2,\n"
-    frame, _ = io.read_table(text.encode(), "orders", filename="o.csv")
+    frame, _ = ingest.read_table(text.encode(), "orders", filename="o.csv")
     assert frame["order_id"].tolist() == ["1", "2"]
     assert frame["customer_id"].iloc[0] == "13085" and pd.isna(frame["customer_id"].iloc[1])
 
@@ -348,12 +349,12 @@ def test_xlsx_written_by_the_project_reads_back(tmp_path):
     from cbe_core.export import write_workbook
 
     blob = write_workbook({"orders": frame.drop(columns=["cancelled"])})
-    back, rep = io.read_table(blob, "orders", filename="orders.xlsx")
+    back, rep = ingest.read_table(blob, "orders", filename="orders.xlsx")
     pd.testing.assert_frame_equal(back[frame.columns], frame)
 
 
 def test_inspect_reports_headers_mapping_and_preview():
-    insp = io.inspect_file(DATA / "orders_erp_title_row.xlsx", "orders")
+    insp = ingest.inspect_file(DATA / "orders_erp_title_row.xlsx", "orders")
     assert insp.headers == ["订单号", "下单时间", "买家ID", "SKU", "数量", "单价", "订单状态", "国家"]
     assert insp.missing_required == [] and insp.layout == "erp_cn"
     assert insp.preview.shape == (5, 8)
@@ -362,10 +363,10 @@ def test_inspect_reports_headers_mapping_and_preview():
 
 def test_inspect_lists_missing_required_columns_for_the_mapping_ui():
     text = "Ref,When,Item,Count,Amount\nA,2026-03-01,s,1,2\n"
-    insp = io.inspect_file(text.encode(), "orders", filename="odd.csv")
+    insp = ingest.inspect_file(text.encode(), "orders", filename="odd.csv")
     assert insp.headers == ["Ref", "When", "Item", "Count", "Amount"]
     assert insp.missing_required == ["order_id", "order_date", "sku", "quantity", "unit_price"]
-    frame, rep = io.read_table(
+    frame, rep = ingest.read_table(
         text.encode(), "orders", filename="odd.csv",
         mapping={"order_id": "Ref", "order_date": "When", "sku": "Item", "quantity": "Count", "unit_price": "Amount"},
     )
@@ -389,32 +390,32 @@ def test_inspect_lists_missing_required_columns_for_the_mapping_ui():
 )
 def test_unusable_files_raise_a_specific_message(blob, pattern):
     with pytest.raises(DataError, match=pattern):
-        io.read_table(blob, "orders", filename="x.csv")
+        ingest.read_table(blob, "orders", filename="x.csv")
 
 
 def test_missing_required_column_lists_what_was_found_and_says_map_it():
     text = b"order_id,sku,quantity,price\nA,s,1,2\n"
     with pytest.raises(DataError, match=r"o\.csv: the orders table needs column\(s\) order_date.*Columns found: order_id, sku, quantity, price\. Map them") as err:
-        io.read_table(text, "orders", filename="o.csv")
+        ingest.read_table(text, "orders", filename="o.csv")
     assert err.value.key == "err.io.missing_columns"
     assert "订单" in err.value.message("zh") or "映射" in err.value.message("zh")
 
 
 def test_mapping_to_a_header_that_does_not_exist_is_refused():
     with pytest.raises(DataError, match=r"sends 'Nope' to order_date, but the file has no such header"):
-        io.read_table(DATA / "orders_canonical.csv", "orders", mapping={"order_date": "Nope"})
+        ingest.read_table(DATA / "orders_canonical.csv", "orders", mapping={"order_date": "Nope"})
 
 
 def test_oversized_file_is_refused_before_reading(monkeypatch):
-    monkeypatch.setattr(io, "MAX_BYTES", 100)
+    monkeypatch.setattr(sniff, "MAX_BYTES", 100)
     with pytest.raises(DataError, match=r"orders_canonical\.csv is 0 MB, above the 0 MB limit"):
         read("orders_canonical.csv")
     with pytest.raises(DataError, match="above the"):
-        io.read_table(b"x" * 200, "orders", filename="big.csv")
+        ingest.read_table(b"x" * 200, "orders", filename="big.csv")
 
 
 def test_too_many_rows_are_refused(monkeypatch):
-    monkeypatch.setattr(io, "MAX_ROWS", 3)
+    monkeypatch.setattr(sniff, "MAX_ROWS", 3)
     with pytest.raises(DataError, match=r"has 5 rows, above the 3-row limit"):
         read("orders_canonical.csv")
 
@@ -422,7 +423,7 @@ def test_too_many_rows_are_refused(monkeypatch):
 def test_corrupt_xlsx_is_refused():
     blob = (DATA / "orders_erp_title_row.xlsx").read_bytes()
     with pytest.raises(DataError, match=r"bad\.xlsx is not a readable Excel workbook"):
-        io.read_table(blob[: len(blob) // 2], "orders", filename="bad.xlsx")
+        ingest.read_table(blob[: len(blob) // 2], "orders", filename="bad.xlsx")
 
 
 def test_xlsx_zip_bomb_is_refused_before_inflating():
@@ -436,7 +437,7 @@ def test_xlsx_zip_bomb_is_refused_before_inflating():
             blob[pos + 24 : pos + 28] = struct.pack("<I", 0xFFFFFF00)
         pos = blob.find(b"PK\x01\x02", pos + 4)
     with pytest.raises(DataError, match=r"bomb\.xlsx would expand to .* MB when opened"):
-        io.read_table(bytes(blob), "orders", filename="bomb.xlsx")
+        ingest.read_table(bytes(blob), "orders", filename="bomb.xlsx")
 
 
 def test_periodless_business_report_needs_a_period():
@@ -446,7 +447,7 @@ def test_periodless_business_report_needs_a_period():
 
 def test_unknown_table_is_refused():
     with pytest.raises(DataError, match=r"Unknown table 'nope'"):
-        io.read_table(b"a,b\n1,2\n", "nope")
+        ingest.read_table(b"a,b\n1,2\n", "nope")
 
 
 def test_inverted_period_is_refused():
@@ -483,7 +484,7 @@ def test_every_report_key_is_in_the_catalog():
         if table not in schema.TABLES:
             continue
         period = (date(2026, 3, 1), date(2026, 3, 31))
-        _, rep = io.read_table(DATA / name, table, period=period if "business_child" in name else None)
+        _, rep = ingest.read_table(DATA / name, table, period=period if "business_child" in name else None)
         for key in [*rep.dropped, *rep.fixed, *rep.excluded, *(k for k, _ in rep.notes)]:
             assert i18n.has(key), key
         if rep.layout:
@@ -499,8 +500,8 @@ def test_big_files_read_through_a_memory_map_match_bytes(tmp_path):
     path = tmp_path / "big.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert path.stat().st_size > 1 << 20
-    a, ra = io.read_table(path, "orders")
-    b, rb = io.read_table(path.read_bytes(), "orders", filename="big.csv")
+    a, ra = ingest.read_table(path, "orders")
+    b, rb = ingest.read_table(path.read_bytes(), "orders", filename="big.csv")
     pd.testing.assert_frame_equal(a, b)
     assert ra.rows_loaded == 40_001 and ra.dropped == {}
     assert a["order_date"].iloc[-1] == ts("2026-03-01 10:00") and a["unit_price"].iloc[-1] == 1.0
@@ -516,18 +517,18 @@ def test_big_files_read_through_a_memory_map_match_bytes(tmp_path):
 )
 def test_cancelled_status_words_in_english_and_chinese(status, cancelled):
     text = f"order_id,order_date,sku,quantity,unit_price,status\nA,2026-03-01,s,1,2,{status}\n"
-    frame, rep = io.read_table(text.encode(), "orders", filename="o.csv")
+    frame, rep = ingest.read_table(text.encode(), "orders", filename="o.csv")
     assert frame["cancelled"].tolist() == [cancelled]
     assert rep.excluded.get("io.excluded.cancelled", 0) == int(cancelled)
 
 
 def test_summary_of_a_period_table_spans_date_to_date_end():
-    frame, _ = io.read_table(DATA / "traffic_amazon_business_child.csv", "traffic", period=(date(2026, 3, 1), date(2026, 3, 31)))
-    assert io.summarize(frame, "traffic") == {"rows": 3, "first_date": "2026-03-01", "last_date": "2026-03-31"}
+    frame, _ = ingest.read_table(DATA / "traffic_amazon_business_child.csv", "traffic", period=(date(2026, 3, 1), date(2026, 3, 31)))
+    assert ingest.summarize(frame, "traffic") == {"rows": 3, "first_date": "2026-03-01", "last_date": "2026-03-31"}
 
 
 def test_trailing_delimiters_on_data_lines_are_not_extra_fields():
     text = "order_id,order_date,sku,quantity,unit_price\nA,2026-03-01,s,1,2,\nB,2026-03-02,s,1,3,\n"
-    frame, rep = io.read_table(text.encode(), "orders", filename="o.csv")
+    frame, rep = ingest.read_table(text.encode(), "orders", filename="o.csv")
     assert frame["order_id"].tolist() == ["A", "B"] and rep.dropped == {}
     assert list(frame.columns) == ["order_id", "order_date", "sku", "quantity", "unit_price", "cancelled"]

@@ -10,7 +10,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cbe_core import io
+from cbe_core import ingest
 from cbe_core.errors import DataError
 
 ids = st.from_regex(r"[A-Z]{1,3}[0-9]{1,6}", fullmatch=True)
@@ -44,7 +44,7 @@ def test_random_tables_round_trip(rows, delim, encoding, date_style):
         price_text = f"{price:.2f}".replace(".", ",") if delim == ";" else f"{price:.2f}"
         w.writerow([oid, text, sku, qty, price_text, name])
         expected.append((oid, stamp, sku, qty, price, name))
-    frame, rep = io.read_table(buf.getvalue().encode(encoding), "orders", filename="r.csv")
+    frame, rep = ingest.read_table(buf.getvalue().encode(encoding), "orders", filename="r.csv")
     assert rep.rows_read == len(rows) == rep.rows_loaded
     assert rep.dropped == {}
     assert frame["order_id"].tolist() == [e[0] for e in expected]
@@ -59,7 +59,7 @@ def test_random_tables_round_trip(rows, delim, encoding, date_style):
 @given(blob=st.binary(max_size=2000), table=st.sampled_from(["orders", "traffic", "ads", "products"]))
 def test_random_bytes_never_crash_the_reader(blob, table):
     try:
-        frame, rep = io.read_table(blob, table, filename="junk.csv")
+        frame, rep = ingest.read_table(blob, table, filename="junk.csv")
     except DataError:
         return
     assert rep.rows_loaded == len(frame) <= rep.rows_read
@@ -76,7 +76,7 @@ def test_random_text_cells_under_real_headers_never_crash(cells, delim):
     w.writerow(["order_id", "order_date", "sku", "quantity", "unit_price"])
     w.writerows(cells)
     try:
-        frame, rep = io.read_table(buf.getvalue().encode("utf-8"), "orders", filename="cells.csv")
+        frame, rep = ingest.read_table(buf.getvalue().encode("utf-8"), "orders", filename="cells.csv")
     except DataError:
         return
     counted = sum(rep.dropped.values())

@@ -1,4 +1,4 @@
-"""cbe_core.layouts: platform exports recognised without mapping and read as the platform means them."""
+"""cbe_core.ingest.layouts: platform exports recognised without mapping and read as the platform means them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cbe_core import io, layouts
+from cbe_core import ingest
 from cbe_core.errors import DataError
+from cbe_core.ingest import layouts
 
 DATA = Path(__file__).resolve().parent / "data" / "io"
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
@@ -20,7 +21,7 @@ def ts(text: str) -> pd.Timestamp:
 
 
 def test_online_retail_ii_c_invoices_are_cancellations():
-    frame, rep = io.read_table(DATA / "orders_online_retail_ii.csv", "orders")
+    frame, rep = ingest.read_table(DATA / "orders_online_retail_ii.csv", "orders")
     assert rep.layout == "online_retail"
     assert rep.mapping == {
         "order_id": "Invoice", "order_date": "InvoiceDate", "sku": "StockCode", "quantity": "Quantity",
@@ -32,14 +33,14 @@ def test_online_retail_ii_c_invoices_are_cancellations():
     assert frame["order_date"].iloc[5] == ts("2009-12-13 11:50")
     assert frame["customer_id"].iloc[0] == "13085" and pd.isna(frame["customer_id"].iloc[4])
     assert rep.excluded == {"io.excluded.cancelled": 1, "io.excluded.returns": 1}
-    summary = io.summarize(frame, "orders")
+    summary = ingest.summarize(frame, "orders")
     # 12 x 6.95 + 12 x 6.75 + 12 x 2.55 + 12 x 2.10
     assert summary["sales_lines"] == 4 and summary["revenue"] == pytest.approx(220.2)
     assert summary["customers"] == 2
 
 
 def test_shopify_export_fills_order_columns_down_and_keeps_wall_clock():
-    frame, rep = io.read_table(DATA / "orders_shopify_export.csv", "orders")
+    frame, rep = ingest.read_table(DATA / "orders_shopify_export.csv", "orders")
     assert rep.layout == "shopify_orders"
     assert frame["order_id"].tolist() == ["#1001", "#1001", "#1002", "#1003", "#1003", "#1004"]
     # the second line of #1001 and #1003 gets the order's email, status, date and country
@@ -53,13 +54,13 @@ def test_shopify_export_fills_order_columns_down_and_keeps_wall_clock():
     # refunded (#1002, also Cancelled at) and voided (#1004) are cancelled; partially_refunded is not
     assert frame["cancelled"].tolist() == [False, False, True, False, False, True]
     assert (frame["channel"] == "shopify").all()
-    summary = io.summarize(frame, "orders")
+    summary = ingest.summarize(frame, "orders")
     assert summary["revenue"] == pytest.approx(2 * 19.99 + 19.99 + 2 * 519.99 + 19.99)
     assert summary["customers"] == 2
 
 
 def test_amazon_order_report_item_price_is_the_line_total():
-    frame, rep = io.read_table(DATA / "orders_amazon_all_orders.txt", "orders")
+    frame, rep = ingest.read_table(DATA / "orders_amazon_all_orders.txt", "orders")
     assert rep.layout == "amazon_orders" and rep.delimiter == "\t"
     # item-price 39.98 for 2 units is 19.99 each; 89.97 for 3 is 29.99
     assert frame["unit_price"].tolist() == pytest.approx([19.99, 24.50, 0.0, 29.99])
@@ -71,13 +72,13 @@ def test_amazon_order_report_item_price_is_the_line_total():
     assert frame["cancelled"].tolist() == [False, False, True, False]
     # purchase-date 2026-03-01T23:59:00-08:00 keeps its wall clock
     assert frame["order_date"].iloc[1] == ts("2026-03-01 23:59")
-    summary = io.summarize(frame, "orders")
+    summary = ingest.summarize(frame, "orders")
     assert summary["customers"] is None
     assert summary["revenue"] == pytest.approx(39.98 + 24.50 + 89.97)
 
 
 def test_amazon_business_report_by_child_item_takes_the_period():
-    frame, rep = io.read_table(DATA / "traffic_amazon_business_child.csv", "traffic", period=MARCH)
+    frame, rep = ingest.read_table(DATA / "traffic_amazon_business_child.csv", "traffic", period=MARCH)
     assert rep.layout == "amazon_business_child"
     assert frame["sku"].tolist() == ["KIT-001", "HOM-002", "BEA-003"]
     assert frame["sessions"].tolist() == [1234, 845, 916]  # totals, B2B twins not added
@@ -94,7 +95,7 @@ def test_amazon_business_report_by_child_item_takes_the_period():
 
 
 def test_amazon_business_report_by_date_is_store_wide():
-    frame, rep = io.read_table(DATA / "traffic_amazon_business_date.csv", "traffic")
+    frame, rep = ingest.read_table(DATA / "traffic_amazon_business_date.csv", "traffic")
     assert rep.layout == "amazon_business_date"
     assert frame["date"].tolist() == [ts("2026-03-01"), ts("2026-03-02"), ts("2026-03-13")]
     assert frame["sessions"].tolist() == [1502, 1310, 1402]
@@ -103,7 +104,7 @@ def test_amazon_business_report_by_date_is_store_wide():
 
 
 def test_sponsored_products_older_layout():
-    frame, rep = io.read_table(DATA / "ads_sp_advertised_product_v1.csv", "ads")
+    frame, rep = ingest.read_table(DATA / "ads_sp_advertised_product_v1.csv", "ads")
     assert rep.layout == "amazon_sp_ads_v1"
     assert frame["date"].tolist() == [ts("2026-03-01"), ts("2026-03-01"), ts("2026-03-02")]
     assert frame["campaign"].tolist() == ["SP - Kitchen - Exact", "SP - Home - Auto", "SP - Kitchen - Exact"]
@@ -115,7 +116,7 @@ def test_sponsored_products_older_layout():
 
 
 def test_sponsored_products_current_layout_with_date_range_and_guards():
-    frame, rep = io.read_table(DATA / "ads_sp_v2_date_range.csv", "ads")
+    frame, rep = ingest.read_table(DATA / "ads_sp_v2_date_range.csv", "ads")
     assert rep.layout == "amazon_sp_ads_v2"
     assert frame["date"].tolist() == [ts("2026-03-01")] * 2
     assert frame["date_end"].tolist() == [ts("2026-03-31")] * 2
@@ -128,7 +129,7 @@ def test_sponsored_products_current_layout_with_date_range_and_guards():
 
 
 def test_shopify_sessions_report():
-    frame, rep = io.read_table(DATA / "traffic_shopify_sessions_landing.csv", "traffic")
+    frame, rep = ingest.read_table(DATA / "traffic_shopify_sessions_landing.csv", "traffic")
     assert rep.layout == "shopify_sessions"
     assert frame["sku"].tolist() == ["/products/bamboo-board", "/products/silicone-spatula", "/"]
     assert frame["source"].tolist() == ["Search", "Social", "Direct"]
@@ -137,7 +138,7 @@ def test_shopify_sessions_report():
 
 
 def test_ga4_landing_pages_take_the_period_from_the_export_header():
-    frame, rep = io.read_table(DATA / "traffic_ga4_landing_page.csv", "traffic")
+    frame, rep = ingest.read_table(DATA / "traffic_ga4_landing_page.csv", "traffic")
     assert rep.layout == "ga4_sessions"
     assert frame["sku"].tolist() == ["/products/bamboo-board", "/products/face-mask", "/"]
     assert (frame["date"] == ts("2026-03-01")).all() and (frame["date_end"] == ts("2026-03-31")).all()
@@ -148,7 +149,7 @@ def test_ga4_landing_pages_take_the_period_from_the_export_header():
 
 
 def test_ga4_source_medium_by_date():
-    frame, rep = io.read_table(DATA / "traffic_ga4_source_by_date.csv", "traffic")
+    frame, rep = ingest.read_table(DATA / "traffic_ga4_source_by_date.csv", "traffic")
     assert frame["date"].tolist() == [ts("2026-03-01"), ts("2026-03-01"), ts("2026-03-02")]
     assert frame["source"].tolist() == ["google / organic", "(direct) / (none)", "google / organic"]
     assert frame["page_views"].tolist() == [2100, 640, 1980]
@@ -183,7 +184,7 @@ def test_online_retail_i_headers_are_read_without_mapping():
     text = ("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
             "536365,85123A,WHITE HANGING HEART,6,12/1/2010 8:26,2.55,17850.0,United Kingdom\n"
             "C536379,D,Discount,-1,12/1/2010 9:41,27.5,14527.0,United Kingdom\n")
-    frame, rep = io.read_table(text.encode(), "orders", filename="online_retail.csv")
+    frame, rep = ingest.read_table(text.encode(), "orders", filename="online_retail.csv")
     assert rep.layout == "online_retail"
     assert frame["unit_price"].tolist() == [2.55, 27.5]
     assert frame["cancelled"].tolist() == [False, True]
@@ -191,13 +192,13 @@ def test_online_retail_i_headers_are_read_without_mapping():
 
 def test_business_report_with_a_period_from_the_caller_only():
     with pytest.raises(DataError, match="--from and --to"):
-        io.read_table(DATA / "traffic_amazon_business_child.csv", "traffic")
-    frame, _ = io.read_table(DATA / "traffic_amazon_business_child.csv", "traffic", period=(date(2026, 2, 1), date(2026, 2, 28)))
+        ingest.read_table(DATA / "traffic_amazon_business_child.csv", "traffic")
+    frame, _ = ingest.read_table(DATA / "traffic_amazon_business_child.csv", "traffic", period=(date(2026, 2, 1), date(2026, 2, 28)))
     assert (frame["date_end"] == ts("2026-02-28")).all()
 
 
 def test_inspection_says_when_a_period_is_needed():
-    assert io.inspect_file(DATA / "traffic_amazon_business_child.csv", "traffic").needs_period
-    assert not io.inspect_file(DATA / "traffic_ga4_landing_page.csv", "traffic").needs_period  # in its header
-    assert not io.inspect_file(DATA / "traffic_canonical_totals.csv", "traffic").needs_period
-    assert not io.inspect_file(DATA / "orders_canonical.csv", "orders").needs_period
+    assert ingest.inspect_file(DATA / "traffic_amazon_business_child.csv", "traffic").needs_period
+    assert not ingest.inspect_file(DATA / "traffic_ga4_landing_page.csv", "traffic").needs_period  # in its header
+    assert not ingest.inspect_file(DATA / "traffic_canonical_totals.csv", "traffic").needs_period
+    assert not ingest.inspect_file(DATA / "orders_canonical.csv", "orders").needs_period

@@ -444,9 +444,9 @@ def test_committed_sample_data_is_the_command_lines_output(tmp_path, capsys):
 
 @pytest.mark.parametrize("name", OWN_TABLES)
 def test_sample_files_load_through_the_reader_unchanged(store, name):
-    from cbe_core import io
+    from cbe_core import ingest
 
-    frame, report = io.read_table(ROOT / "sample_data" / f"{name}.csv", name)
+    frame, report = ingest.read_table(ROOT / "sample_data" / f"{name}.csv", name)
     assert report.rows_loaded == len(store[name]) and not report.dropped
     expected = store[name]
     pdt.assert_frame_equal(frame[list(expected.columns)], expected)

@@ -30,7 +30,7 @@ UPLOADS_KEY = "cbe_uploads"
 class Loaded:
     table: str
     frame: pd.DataFrame
-    report: object  # cbe_core.io.LoadReport
+    report: object  # cbe_core.ingest.LoadReport
     key: str        # content key for caches
 
 
@@ -55,10 +55,10 @@ def sha256(data: bytes) -> str:
 
 @st.cache_resource(max_entries=32, show_spinner=False, ttl=6 * 3600)
 def _read_cached(content_key: str, table: str, filename: str, mapping: tuple, period: tuple | None, _data: bytes):
-    from cbe_core import io
+    from cbe_core import ingest
 
-    return io.read_table(_data, table, filename=filename, mapping=dict(mapping) or None,
-                         period=tuple(date.fromisoformat(p) for p in period) if period else None)
+    return ingest.read_table(_data, table, filename=filename, mapping=dict(mapping) or None,
+                             period=tuple(date.fromisoformat(p) for p in period) if period else None)
 
 
 def read_bytes(data: bytes, table: str, filename: str, mapping: dict | None = None,
@@ -88,9 +88,9 @@ def _sample_digests(stamp: tuple) -> dict[str, str]:
 def _read_sample(name: str, path: str, digest: str):
     """A bundled table read once per file content (the digest is the cache key; the file is read
     only on a miss, not on every rerun)."""
-    from cbe_core import io
+    from cbe_core import ingest
 
-    return io.read_table(path, name)
+    return ingest.read_table(path, name)
 
 
 def load_sample() -> Dataset:

@@ -1,4 +1,4 @@
-"""Upload, map and check one table (the data page's panel). Parsing happens in ``cbe_core.io``."""
+"""Upload, map and check one table (the data page's panel). Parsing happens in ``cbe_core.ingest``."""
 
 from __future__ import annotations
 
@@ -18,16 +18,16 @@ UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm"]
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _inspect(digest: str, table: str, filename: str, _data: bytes):
-    from cbe_core import io
+    from cbe_core import ingest
 
-    return io.inspect_file(_data, table, filename=filename)
+    return ingest.inspect_file(_data, table, filename=filename)
 
 
 @st.cache_data(show_spinner=False)
 def _template(table: str) -> bytes:
-    from cbe_core import io
+    from cbe_core import ingest
 
-    return io.template_csv(table)
+    return ingest.template_csv(table)
 
 
 def _on_upload(table: str) -> None:

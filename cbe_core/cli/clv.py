@@ -27,7 +27,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from cbe_core import clv
     from cbe_core.i18n import t
-    from cbe_core.io import read_table
+    from cbe_core.ingest import read_table
 
     orders, _report = read_table(args.orders, "orders")
     res = clv.fit(orders, args.calibration_end, args.holdout_end, time_unit=args.time_unit)

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from cbe_core import competitors as cp
     from cbe_core.export import write_workbook
     from cbe_core.i18n import t
-    from cbe_core.io import read_table
+    from cbe_core.ingest import read_table
 
     lang = args.lang
     comp, _ = read_table(args.competitors, "competitors", filename=Path(args.competitors).name)

@@ -49,7 +49,7 @@ def _date(value: str | None):
 
 def _read(path: str, table: str, period):
     from cbe_core.errors import DataError
-    from cbe_core.io import read_table
+    from cbe_core.ingest import read_table
 
     try:
         return read_table(path, table)[0]

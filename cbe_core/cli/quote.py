@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     if args.rate_cards:
         from pathlib import Path
 
-        from cbe_core.io import read_table
+        from cbe_core.ingest import read_table
 
         cards, _report = read_table(args.rate_cards, "rate_cards", filename=Path(args.rate_cards).name)
     q = lg.quote(

@@ -47,7 +47,7 @@ def resolve_segments(wanted: list[str], keys: list[str], lang: str) -> list[str]
 def run(args: argparse.Namespace) -> int:
     from cbe_core import export, rfm
     from cbe_core.i18n import t
-    from cbe_core.io import read_table
+    from cbe_core.ingest import read_table
 
     orders, _report = read_table(args.file, "orders")
     result = rfm.analyse(orders, as_of=args.as_of, window_days=args.window_days)

@@ -50,9 +50,9 @@ def _mapping(items: list[str]) -> dict[str, str]:
 
 def report_dict(frame, report, table: str) -> dict:
     """The JSON object of the command (also used by tests and scripts)."""
-    from .. import io
+    from .. import ingest
 
-    summary = io.summarize(frame, table)
+    summary = ingest.summarize(frame, table)
     out = {
         "file": report.file,
         "table": table,
@@ -71,7 +71,7 @@ def report_dict(frame, report, table: str) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import io
+    from .. import ingest
     from ..errors import DataError
     from ..i18n import t
 
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         if not (args.start and args.end):
             raise DataError("err.io.period_incomplete")
         period = (_day(args.start), _day(args.end))
-    frame, report = io.read_table(args.file, args.table, mapping=_mapping(args.map) or None, period=period)
+    frame, report = ingest.read_table(args.file, args.table, mapping=_mapping(args.map) or None, period=period)
     out = report_dict(frame, report, args.table)
     if args.json:
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)

@@ -1,8 +1,9 @@
 """Platform export layouts: recognised from their headers and read as the platform means them.
 
 A :class:`Layout` names the headers that identify an export (``signature``: every one present, after
-:func:`cbe_core.io.norm_header` normalisation; ``any_of``: at least one present), which header feeds each
-canonical column (first candidate found wins), and the hooks that apply the platform's meaning:
+:func:`~cbe_core.ingest.headers.norm_header` normalisation; ``any_of``: at least one present), which
+header feeds each canonical column (first candidate found wins), and the hooks that apply the platform's
+meaning:
 
 =======================  ==========================================================================
 layout                   what differs from the plain names
@@ -43,7 +44,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .headers import norm_header
+
 ALL = "(all)"
+"""Value of ``sku`` / ``source`` for store-level rows of reports that have no such column."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,6 @@ class Layout:
         return tuple(self.constants) + (("date",) if (not self.dated or self.period_ok) else ())
 
     def ignored_headers(self, headers: list[str]) -> set[str]:
-        from .io import norm_header
-
         return {norm_header(h) for h in headers if any(re.search(p, norm_header(h)) for p in self.ignored)}
 
 
@@ -87,8 +89,6 @@ _SHOPIFY_ORDER_LEVEL = (
 
 
 def _shopify_pre(cols, mapping, acc, keep, headers):
-    from .io import norm_header
-
     name_h = mapping.get("order_id")
     if name_h is None:
         return cols
@@ -111,7 +111,8 @@ def _shopify_pre(cols, mapping, acc, keep, headers):
         if not isnull.any():
             continue
         src = arr.take(pa.array(first))
-        fill = isnull & np.asarray(pc.is_valid(src).to_numpy(zero_copy_only=False), dtype=bool) & (first != pos)
+        src_valid = np.asarray(pc.is_valid(src).to_numpy(zero_copy_only=False), dtype=bool)
+        fill = isnull & src_valid & (first != pos)
         if fill.any():
             cols[h] = pc.if_else(pa.array(fill), src, arr)
             if h in mapped:
@@ -121,8 +122,6 @@ def _shopify_pre(cols, mapping, acc, keep, headers):
 
 
 def _amazon_orders_pre(cols, mapping, acc, keep, headers):
-    from .io import norm_header
-
     st_h = mapping.get("status")
     item = next((h for h in headers if norm_header(h) == "item-status"), None)
     if item is not None:
@@ -275,7 +274,9 @@ LAYOUTS: tuple[Layout, ...] = (
             "parent_asin": ("(parent) asin",),
             "product_name": ("title",),
         },
-        kinds={"buy_box_pct": "pct", "sales": "money", "asin": "id", "parent_asin": "id", "product_name": "text"},
+        kinds={
+            "buy_box_pct": "pct", "sales": "money", "asin": "id", "parent_asin": "id", "product_name": "text",
+        },
         constants={"source": "amazon"},
         dated=False,
         skip=("date", "source"),
@@ -410,15 +411,11 @@ def known_headers(table: str) -> set[str]:
         out.update(lay.any_of)
         for cands in lay.columns.values():
             out.update(cands)
-    from .io import norm_header
-
     return {norm_header(h) for h in out}
 
 
 def detect(table: str, headers: list[str]) -> Layout | None:
     """The first layout of ``table`` whose signature the headers carry (None: plain names)."""
-    from .io import norm_header
-
     norm = {norm_header(h) for h in headers}
     for lay in LAYOUTS:
         if lay.table != table:

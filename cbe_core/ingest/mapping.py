@@ -1,0 +1,144 @@
+"""Which header feeds which canonical column, and the template CSV of a table's canonical headers.
+
+The automatic mapping comes from the platform layout, then the canonical names, then the schema
+synonyms; a seller's own mapping overrides it and is checked against the file's headers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _io
+
+from .. import schema
+from ..errors import DataError
+from .headers import norm_header
+
+
+def auto_mapping(headers: list[str], table: str, layout=None) -> dict[str, str]:
+    """Canonical column -> header, from the layout, the canonical names and the schema synonyms."""
+    tab = schema.get_table(table)
+    by_norm: dict[str, str] = {}
+    for h in headers:
+        by_norm.setdefault(norm_header(h), h)
+    mapping: dict[str, str] = {}
+    if layout is not None:
+        for canon, cands in layout.columns.items():
+            for c in cands:
+                if norm_header(c) in by_norm:
+                    mapping[canon] = by_norm[norm_header(c)]
+                    break
+    used = set(mapping.values())
+    # exact canonical names first, then synonyms in their listed order
+    for col in tab.columns:
+        if col.name in mapping or (layout is not None and col.name in layout.skip):
+            continue
+        key = norm_header(col.name)
+        if key in by_norm and by_norm[key] not in used:
+            mapping[col.name] = by_norm[key]
+            used.add(by_norm[key])
+    for col in tab.columns:
+        if col.name in mapping or (layout is not None and col.name in layout.skip):
+            continue
+        for syn in col.synonyms:
+            key = norm_header(syn)
+            if key in by_norm and by_norm[key] not in used:
+                mapping[col.name] = by_norm[key]
+                used.add(by_norm[key])
+                break
+    order = {c.name: i for i, c in enumerate(tab.columns)}
+    return dict(sorted(mapping.items(), key=lambda kv: order.get(kv[0], 999)))
+
+
+def _required(table: str, layout) -> list[str]:
+    req = list(schema.get_table(table).required)
+    if layout is not None:
+        req = [c for c in req if c not in layout.provides]
+    return req
+
+
+def _final_mapping(
+    headers: list[str], table: str, layout, mapping: dict[str, str] | None, name: str
+) -> dict[str, str]:
+    tab = schema.get_table(table)
+    auto = auto_mapping(headers, table, layout)
+    if mapping:
+        known = set(headers)
+        extra_ok = set(layout.kinds) if layout is not None else set()
+        for canon, header in mapping.items():
+            if canon not in tab.names and canon not in extra_ok:
+                raise DataError(
+                    "err.io.unknown_column", file=name, column=canon, table=table,
+                    columns=", ".join(tab.names),
+                )
+            if header not in known:
+                raise DataError(
+                    "err.io.mapping_header_missing",
+                    file=name,
+                    column=canon,
+                    header=header,
+                    found=", ".join(headers[:30]),
+                )
+        auto = {k: v for k, v in auto.items() if k not in mapping}
+        auto.update(mapping)
+        order = {c: i for i, c in enumerate(tab.names)}
+        auto = dict(sorted(auto.items(), key=lambda kv: order.get(kv[0], 999)))
+    missing = [c for c in _required(table, layout) if c not in auto]
+    if missing:
+        raise DataError(
+            "err.io.missing_columns", file=name, table=table, columns=", ".join(missing),
+            found=", ".join(headers[:30]),
+        )
+    return auto
+
+
+_EXAMPLES = {
+    "id": ("A1001", "A1002"),
+    "text": ("Bamboo cutting board", "Silicone spatula set"),
+    "category": ("kitchen", "home"),
+    "datetime": ("2026-03-01 09:30:00", "2026-03-02 14:05:00"),
+    "date": ("2026-03-01", "2026-03-02"),
+    "int": ("2", "1"),
+    "float": ("0.45", "1.2"),
+    "money": ("19.99", "24.50"),
+    "pct": ("0.8%", "1.2%"),
+    "bool": ("no", "yes"),
+}
+_NAMED_EXAMPLES = {
+    "order_id": ("100001", "100002"),
+    "customer_id": ("C0001", "C0002"),
+    "sku": ("KIT-001", "HOM-002"),
+    "country": ("US", "DE"),
+    "channel": ("amazon", "shopify"),
+    "status": ("paid", "cancelled"),
+    "currency": ("USD", "EUR"),
+    "source": ("amazon_search", "google"),
+    "campaign": ("SP - kitchen - exact", "SP - home - auto"),
+    "product_id": ("B0EXAMPLE1", "B0EXAMPLE2"),
+    "brand": ("OurBrand", "RivalCo"),
+    "is_own": ("yes", "no"),
+    "mode": ("postal", "express"),
+    "dest": ("US", "DE"),
+    "pricing": ("per_kg", "first_extra"),
+    "carrier": ("China Post", "DHL"),
+    "shipment_id": ("LX123456789CN", "1234567890"),
+    "email": ("ann@example.com", "bo@example.com"),
+    "customer_name": ("Ann Lee", "Bo Wang"),
+    "text": ("Great battery life", "Broke after a week"),
+    "rating": ("5", "2"),
+    "loss_rate": ("0.8%", "0.3%"),
+    "quantity": ("2", "1"),
+    "weight_kg": ("0.45", "1.2"),
+    "transit_days_min": ("7", "3"),
+    "transit_days_max": ("15", "6"),
+}
+
+
+def template_csv(table: str) -> bytes:
+    """Header and two example rows for ``table``: UTF-8 with BOM so Excel shows Chinese correctly."""
+    tab = schema.get_table(table)
+    buf = _io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(tab.names)
+    for i in range(2):
+        w.writerow([(_NAMED_EXAMPLES.get(c.name) or _EXAMPLES[c.kind])[i] for c in tab.columns])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
