@@ -1,7 +1,7 @@
 """Canonical tables: the contract every module of ``cbe_core`` works on.
 
 A canonical frame has the columns named here (extra columns are allowed and kept), converted once by
-``cbe_core.io`` to these kinds:
+``cbe_core.ingest`` to these kinds:
 
 =========  ===========================================================================================
 kind       pandas dtype after reading
@@ -19,9 +19,9 @@ pct        ``float64`` as a fraction (``"12.5%"`` -> 0.125; a bare ``12.5`` in a
 bool       ``bool`` (true/false/yes/no/1/0/是/否)
 =========  ===========================================================================================
 
-Header synonyms (English, Chinese, platform exports) let ``cbe_core.io`` map headers without asking.
+Header synonyms (English, Chinese, platform exports) let ``cbe_core.ingest`` map headers without asking.
 Platform layouts whose *meaning* differs from the name (an Amazon order report's ``item-price`` is the
-line total, not the unit price) live in ``cbe_core.layouts``, not here.
+line total, not the unit price) live in ``cbe_core.ingest.layouts``, not here.
 
 Orders conventions (all modules rely on them):
 - one row per order line; ``quantity < 0`` is a return line; ``unit_price`` is per unit, tax excluded
