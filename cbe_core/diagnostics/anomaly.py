@@ -79,8 +79,8 @@ def detect_anomalies(series: pd.Series, sensitivity: str | float = "medium", *, 
         dev = np.where(expected > 0, y / expected - 1.0, np.nan)
         wmed = np.median(wv[wv > 0]) if (wv > 0).any() else 1.0
         z = robust_z(dev * np.sqrt(wv / wmed))
-        # the 7-day statistic sees wild days (|z| >= twice the threshold) at their expected value, so one outlier does not
-        # make its neighbours look abnormal
+        # the 7-day statistic sees wild days (|z| >= twice the threshold) at their expected value, so one
+        # outlier does not make its neighbours look abnormal
         y7 = np.where(np.abs(np.nan_to_num(z)) >= 2 * thr, expected, y)
         num = pd.Series(np.nan_to_num(y7) * wv).rolling(7, center=True, min_periods=7).sum().to_numpy()
         den = pd.Series(np.nan_to_num(expected) * wv).rolling(7, center=True, min_periods=7).sum().to_numpy()
@@ -101,8 +101,8 @@ def detect_anomalies(series: pd.Series, sensitivity: str | float = "medium", *, 
         if (grown == flag).all():
             break
         flag = grown
-    mad = np.nanmedian(np.abs(dev * np.sqrt(wv / wmed) - np.nanmedian(dev * np.sqrt(wv / wmed)))) if np.isfinite(
-        dev).any() else np.nan
+    mad = (np.nanmedian(np.abs(dev * np.sqrt(wv / wmed) - np.nanmedian(dev * np.sqrt(wv / wmed))))
+           if np.isfinite(dev).any() else np.nan)
     return pd.DataFrame({
         "date": full, "value": y, "expected": expected, "deviation": dev, "z": z, "z7": z7,
         "flag": flag, "direction": np.where(direction < 0, "drop", "spike"),
@@ -122,7 +122,8 @@ def _threshold(sensitivity: str | float) -> float:
 
 
 SWING_METRICS = ("revenue", "sessions", "conversion_rate", "ad_spend", "acos")
-BAD_DIRECTION = {"revenue": "drop", "sessions": "drop", "conversion_rate": "drop", "ad_spend": "spike", "acos": "spike"}
+BAD_DIRECTION = {"revenue": "drop", "sessions": "drop", "conversion_rate": "drop", "ad_spend": "spike",
+                 "acos": "spike"}
 
 
 def daily(st: Store) -> pd.DataFrame:
@@ -132,7 +133,8 @@ def daily(st: Store) -> pd.DataFrame:
     if pd.isna(st.first_date):
         return pd.DataFrame(columns=["date", "revenue", "orders", "units", "sessions", "conversion_rate",
                                      "ad_spend", "ad_sales", "acos"])
-    sd = st.sku_day.groupby("date").agg(revenue=("revenue", "sum"), units=("units", "sum"), sku_orders=("orders", "sum"))
+    sd = st.sku_day.groupby("date").agg(revenue=("revenue", "sum"), units=("units", "sum"),
+                                        sku_orders=("orders", "sum"))
     lo, hi = st.first_date, st.last_date
     if st.traffic is not None and len(st.traffic):
         lo, hi = min(lo, st.traffic["date"].min()), max(hi, st.traffic["date"].max())
@@ -183,7 +185,8 @@ def campaign_spend(st: Store) -> pd.DataFrame | None:
 
 
 def anomalies(daily_frame: pd.DataFrame, sensitivity: str | float = "medium",
-              metrics: tuple[str, ...] = SWING_METRICS, campaigns: pd.DataFrame | None = None) -> pd.DataFrame:
+              metrics: tuple[str, ...] = SWING_METRICS,
+              campaigns: pd.DataFrame | None = None) -> pd.DataFrame:
     """Flagged days of each daily store metric and of each campaign's spend (the
     :data:`MAX_CAMPAIGNS` biggest): ``metric, slice, date, value, expected, deviation, z, z7,
     direction, event`` where ``event`` numbers runs of consecutive flagged days of one metric, slice
@@ -213,8 +216,8 @@ def anomalies(daily_frame: pd.DataFrame, sensitivity: str | float = "medium",
             if len(res):
                 res["metric"], res["slice"] = "ad_spend", str(name)
                 frames.append(res)
-    cols = ["metric", "slice", "date", "value", "expected", "deviation", "z", "z7", "direction", "event", "weight",
-            "scale"]
+    cols = ["metric", "slice", "date", "value", "expected", "deviation", "z", "z7", "direction", "event",
+            "weight", "scale"]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols}).astype(
             {"metric": "str", "slice": "str", "direction": "str", "date": "datetime64[ns]", "event": "int64"})

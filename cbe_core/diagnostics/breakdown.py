@@ -56,7 +56,8 @@ def by_sku(st: Store, start, end) -> pd.DataFrame:
         out["conversion"] = np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
         out["aov"] = np.where(out["orders"] > 0, out["revenue"] / out["orders"], np.nan)
-        out["bounce_rate"] = (out["bounces"] / out["b_sessions"]).where(out["b_sessions"] > 0) if "bounces" in out else np.nan
+        out["bounce_rate"] = ((out["bounces"] / out["b_sessions"]).where(out["b_sessions"] > 0)
+                              if "bounces" in out else np.nan)
         out["buy_box_pct"] = (out["bb_w"] / out["bb_s"]).where(out["bb_s"] > 0) if "bb_w" in out else np.nan
         gp = out["revenue"] - out["cost"] - out["fees"] - out["shipping"]
         ok = st.flags["cost"] & (out["cost_missing"] == 0)
@@ -101,7 +102,8 @@ def by_source(st: Store, start, end, sku_table: pd.DataFrame | None = None) -> p
     if st.flags["bounces"]:
         aggs["bounces"] = ("bounces", "sum")
         aggs["b_sessions"] = ("b_sessions", "sum")
-    basis = "t_orders" if st.flags["t_orders"] and np.nansum(tr.get("t_orders", pd.Series(dtype=float))) > 0 else "sessions"
+    basis = ("t_orders" if st.flags["t_orders"] and np.nansum(tr.get("t_orders", pd.Series(dtype=float))) > 0
+             else "sessions")
     aggs["b"] = (basis, "sum")
     g = tr.groupby(["sku", "source"], sort=False).agg(**aggs).reset_index()
     tot = g.groupby("sku")["b"].transform("sum")
@@ -123,11 +125,13 @@ def by_source(st: Store, start, end, sku_table: pd.DataFrame | None = None) -> p
             float(sk.loc[~sk.index.isin(g["sku"].unique()), "orders"].sum())], "revenue": [float(un)]})],
             ignore_index=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["sessions_share"] = out["sessions"] / out["sessions"].sum() if out["sessions"].sum() > 0 else np.nan
+        out["sessions_share"] = (out["sessions"] / out["sessions"].sum() if out["sessions"].sum() > 0
+                                 else np.nan)
         out["revenue_share"] = out["revenue"] / out["revenue"].sum() if out["revenue"].sum() > 0 else np.nan
         out["conversion"] = (out["orders"] / out["sessions"]).where(out["sessions"] > 0)
         out["revenue_per_session"] = (out["revenue"] / out["sessions"]).where(out["sessions"] > 0)
-        out["bounce_rate"] = (out["bounces"] / out["b_sessions"]).where(out["b_sessions"] > 0) if "bounces" in out else np.nan
+        out["bounce_rate"] = ((out["bounces"] / out["b_sessions"]).where(out["b_sessions"] > 0)
+                              if "bounces" in out else np.nan)
     out["attribution"] = "orders" if basis == "t_orders" else "sessions"
     cols = ["source", "sessions", "sessions_share", "orders", "revenue", "revenue_share", "conversion",
             "bounce_rate", "revenue_per_session", "attribution"]
@@ -167,7 +171,8 @@ def by_campaign(st: Store, start, end, sku_table: pd.DataFrame | None = None,
         months=("month", "nunique"),
     )
     if st.flags["ads_sku"]:
-        out["skus"] = ad.groupby("campaign")["sku"].agg(lambda x: ", ".join(sorted(set(map(str, x.dropna())))[:5]))
+        out["skus"] = ad.groupby("campaign")["sku"].agg(
+            lambda x: ", ".join(sorted(set(map(str, x.dropna())))[:5]))
     else:
         out["skus"] = ""
     # months below break-even

@@ -70,7 +70,8 @@ def compare(current: Kpis, previous: Kpis, last_year: Kpis, *, scope: str | None
             "benchmark_source": b["source"] if b else None,
             "benchmark_year": b["year"] if b else None,
             "benchmark_estimate": bool(b["estimate"]) if b else None,
-            "vs_benchmark": _ratio(None if val is None or not b else val - b["value"], b["value"] if b else None),
+            "vs_benchmark": _ratio(None if val is None or not b else val - b["value"],
+                                   b["value"] if b else None),
             "higher_is_better": HIGHER_IS_BETTER.get(k),
             "reason": current.reasons.get(k),
         })

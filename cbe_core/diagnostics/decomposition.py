@@ -51,7 +51,8 @@ class Decomposition:
 
     def effect_pct(self) -> dict[str, float | None]:
         """Each effect as a share of the revenue before ("traffic +3%, conversion -14%")."""
-        return {k: (v / self.revenue_before if self.revenue_before else None) for k, v in self.effects.items()}
+        return {k: (v / self.revenue_before if self.revenue_before else None)
+                for k, v in self.effects.items()}
 
 
 def log_mean(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
@@ -152,14 +153,16 @@ def decompose(st: Store, before: tuple, after: tuple, *, known: Mapping | None =
 
     kb = get(b0, b1, "kpis", lambda: kpis_for(st, b0, b1))
     ka = get(a0, a1, "kpis", lambda: kpis_for(st, a0, a1))
-    with_traffic = st.traffic is not None and kb.get("sessions") is not None and ka.get("sessions") is not None
+    with_traffic = (st.traffic is not None and kb.get("sessions") is not None
+                    and ka.get("sessions") is not None)
     vb, va = kb.get("revenue") or 0.0, ka.get("revenue") or 0.0
     ob, oa = kb.get("orders") or 0.0, ka.get("orders") or 0.0
     aovb, aova = (vb / ob if ob else 0.0), (va / oa if oa else 0.0)
     if with_traffic:
         sb, sa = kb.get("sessions") or 0.0, ka.get("sessions") or 0.0
         cb, ca = (ob / sb if sb else 0.0), (oa / sa if sa else 0.0)
-        e = lmdi(vb, va, {"sessions": sb, "conversion": cb, "aov": aovb}, {"sessions": sa, "conversion": ca, "aov": aova})
+        e = lmdi(vb, va, {"sessions": sb, "conversion": cb, "aov": aovb},
+                 {"sessions": sa, "conversion": ca, "aov": aova})
         factors = ("sessions", "conversion", "aov")
     else:
         e = lmdi(vb, va, {"orders": ob, "aov": aovb}, {"orders": oa, "aov": aova})

@@ -73,7 +73,8 @@ class Finding:
             if isinstance(v, float):
                 pct = k.endswith(("_rate", "_pct", "_share", "acos")) or k in _PCT_FIELDS or (
                     ratio_metric and k in ("actual", "expected"))
-                params[k] = (f"{abs(v) * 100:.0f}%" if k == "deviation" else _fmt_pct(v)) if pct else _fmt_num(v)
+                params[k] = ((f"{abs(v) * 100:.0f}%" if k == "deviation" else _fmt_pct(v)) if pct
+                             else _fmt_num(v))
             else:
                 params[k] = v
         if "metric" in self.evidence:
@@ -138,18 +139,21 @@ def find_low_conversion(sk: pd.DataFrame, revenue: float) -> list[Finding]:
     d = sk[(sk["sessions"] > 0)].copy()
     if len(d) < 3:
         return []
-    group = d["category"].fillna("(all)") if d["category"].notna().any() else pd.Series("(all)", index=d.index)
+    group = (d["category"].fillna("(all)") if d["category"].notna().any()
+             else pd.Series("(all)", index=d.index))
     d["median_conversion"] = d.groupby(group)["conversion"].transform("median")
     store_aov = d["revenue"].sum() / d["orders"].sum() if d["orders"].sum() > 0 else np.nan
     d["aov_used"] = d["aov"].fillna(store_aov)
     sess_med = d["sessions"].median()
-    hit = d[(d["sessions"] >= sess_med) & (d["conversion"] <= RULES["low_conv_ratio"] * d["median_conversion"])
+    hit = d[(d["sessions"] >= sess_med)
+            & (d["conversion"] <= RULES["low_conv_ratio"] * d["median_conversion"])
             & (d["sessions"] * d["median_conversion"] >= RULES["min_expected_orders"])]
     rank = d["sessions"].rank(ascending=False, method="min")
     out = []
     for r in hit.itertuples(index=False):
         money = float(r.sessions * (r.median_conversion - r.conversion) * r.aov_used)
-        out.append(Finding("high_traffic_low_conversion", _severity_by_share(money, revenue), "sku", str(r.sku),
+        out.append(Finding("high_traffic_low_conversion", _severity_by_share(money, revenue), "sku",
+                           str(r.sku),
                            _ev(sessions=r.sessions, sessions_rank=int(rank[d["sku"] == r.sku].iloc[0]),
                                conversion=r.conversion, median_conversion=r.median_conversion,
                                category=None if pd.isna(r.category) else r.category, aov=r.aov_used), money))
@@ -165,14 +169,16 @@ def find_low_aov(sk: pd.DataFrame, revenue: float) -> list[Finding]:
     if len(d) < 3:
         return []
     conv_med, aov_med = d["conversion"].median(), d["aov"].median()
-    hit = d[(d["conversion"] >= RULES["high_conv_ratio"] * conv_med) & (d["aov"] <= RULES["low_aov_ratio"] * aov_med)
+    hit = d[(d["conversion"] >= RULES["high_conv_ratio"] * conv_med)
+            & (d["aov"] <= RULES["low_aov_ratio"] * aov_med)
             & (d["orders"] >= RULES["min_expected_orders"])]
     out = []
     for r in hit.itertuples(index=False):
         money = float(r.orders * (aov_med - r.aov) * RULES["bundle_attach_rate"])
-        out.append(Finding("high_conversion_low_aov", _cap(_severity_by_share(money, revenue), "medium"), "sku",
-                           str(r.sku), _ev(conversion=r.conversion, median_conversion=conv_med, aov=r.aov,
-                                           median_aov=aov_med, orders=r.orders), money))
+        out.append(Finding("high_conversion_low_aov", _cap(_severity_by_share(money, revenue), "medium"),
+                           "sku", str(r.sku),
+                           _ev(conversion=r.conversion, median_conversion=conv_med, aov=r.aov,
+                               median_aov=aov_med, orders=r.orders), money))
     return out
 
 
@@ -190,8 +196,9 @@ def find_campaigns_below_break_even(camp: pd.DataFrame | None, revenue: float) -
         if r.months_below < 2:
             sev = _cap(sev, "medium")
         out.append(Finding("campaign_below_break_even", sev, "campaign", str(r.campaign),
-                           _ev(spend=r.spend, ad_sales=r.ad_sales, acos=r.acos, break_even_acos=r.break_even_acos,
-                               roas=r.roas, months_below=int(r.months_below), months=int(r.months), skus=r.skus),
+                           _ev(spend=r.spend, ad_sales=r.ad_sales, acos=r.acos,
+                               break_even_acos=r.break_even_acos, roas=r.roas,
+                               months_below=int(r.months_below), months=int(r.months), skus=r.skus),
                            money))
     return out
 
@@ -210,8 +217,9 @@ def find_source_concentration(src: pd.DataFrame | None, revenue: float) -> list[
         return []
     money = float(RULES["source_shock"] * top["revenue"])
     return [Finding("source_concentration", _cap(_severity_by_share(money, revenue), "medium"), "source",
-                    str(top["source"]), _ev(revenue_share=top["revenue_share"], sessions_share=top["sessions_share"],
-                                            revenue=top["revenue"], threshold=RULES["source_share"]), money)]
+                    str(top["source"]),
+                    _ev(revenue_share=top["revenue_share"], sessions_share=top["sessions_share"],
+                        revenue=top["revenue"], threshold=RULES["source_share"]), money)]
 
 
 def find_high_bounce(sk: pd.DataFrame, revenue: float, store_conversion: float | None) -> list[Finding]:
@@ -230,7 +238,8 @@ def find_high_bounce(sk: pd.DataFrame, revenue: float, store_conversion: float |
         aov = r.aov if np.isfinite(r.aov) else store_aov
         money = float(r.sessions * (r.bounce_rate - med) * store_conversion * aov)
         out.append(Finding("high_bounce", _severity_by_share(money, revenue), "sku", str(r.sku),
-                           _ev(bounce_rate=r.bounce_rate, median_bounce_rate=med, sessions=r.sessions), money))
+                           _ev(bounce_rate=r.bounce_rate, median_bounce_rate=med, sessions=r.sessions),
+                           money))
     return out
 
 
@@ -243,8 +252,8 @@ def find_low_buy_box(sk: pd.DataFrame, revenue: float) -> list[Finding]:
     for r in d.itertuples(index=False):
         money = float(r.revenue * (RULES["buy_box_target"] / r.buy_box_pct - 1.0))
         out.append(Finding("low_buy_box", _severity_by_share(money, revenue), "sku", str(r.sku),
-                           _ev(buy_box_pct=r.buy_box_pct, target_pct=RULES["buy_box_target"], sessions=r.sessions,
-                               revenue=r.revenue), money))
+                           _ev(buy_box_pct=r.buy_box_pct, target_pct=RULES["buy_box_target"],
+                               sessions=r.sessions, revenue=r.revenue), money))
     return out
 
 
@@ -274,10 +283,10 @@ def find_swings(an: pd.DataFrame, dly: pd.DataFrame, start, end, aov: float | No
     1% of a day's revenue.
     ``actual``/``expected`` in the evidence are sums for revenue, sessions and spend, means for ratios;
     ``deviation`` and ``z`` are the whole swing's (:func:`swing_z`); a swing whose z-score stays
-    below the sensitivity threshold, or that deviates less than ``swing_min``, is not reported. Severity high when the swing lasts
-    ``swing_days`` days or more, deviates ``swing_big`` or more and its z-score reaches
-    ``swing_z_high``; medium when it is long or big; low otherwise. A store-wide spend spike on the
-    same days as a campaign's is reported once, for the campaign."""
+    below the sensitivity threshold, or that deviates less than ``swing_min``, is not reported. Severity
+    high when the swing lasts ``swing_days`` days or more, deviates ``swing_big`` or more and its
+    z-score reaches ``swing_z_high``; medium when it is long or big; low otherwise. A store-wide spend
+    spike on the same days as a campaign's is reported once, for the campaign."""
     if an is None or not len(an):
         return []
     start, end = pd.Timestamp(start), pd.Timestamp(end)
@@ -285,16 +294,19 @@ def find_swings(an: pd.DataFrame, dly: pd.DataFrame, start, end, aov: float | No
     if not len(d):
         return []
     dl = dly.set_index("date")
-    g = d.groupby("event").agg(metric=("metric", "first"), slice=("slice", "first"), direction=("direction", "first"),
+    g = d.groupby("event").agg(metric=("metric", "first"), slice=("slice", "first"),
+                               direction=("direction", "first"),
                                first=("date", "min"), last=("date", "max"), days=("date", "size"),
-                               deviation=("deviation", "mean"), value=("value", "sum"), expected=("expected", "sum"),
+                               deviation=("deviation", "mean"), value=("value", "sum"),
+                               expected=("expected", "sum"),
                                zmax=("z", "max"), zmin=("z", "min"))
     g = g[(g["first"] >= start) & (g["first"] <= end)]
     thr = _threshold(sensitivity)
     camp_days = set(d.loc[(d["metric"] == "ad_spend") & (d["slice"] != "store"), "date"])
     rng = dl.loc[start:end, "revenue"]
     daily_rev = float(rng.mean()) if len(rng) and np.isfinite(rng.mean()) else 0.0
-    conv = float(np.nansum(dl["orders"]) / np.nansum(dl["sessions"])) if np.nansum(dl["sessions"]) > 0 else 0.0
+    conv = (float(np.nansum(dl["orders"]) / np.nansum(dl["sessions"])) if np.nansum(dl["sessions"]) > 0
+            else 0.0)
     out = []
     for ev_id, r in g.iterrows():
         days = d[d["event"] == ev_id]
@@ -305,7 +317,8 @@ def find_swings(an: pd.DataFrame, dly: pd.DataFrame, start, end, aov: float | No
             money = float((r.expected - r.value) * conv * (aov or 0.0))
         elif r.metric == "conversion_rate":
             ses = dl.loc[dates, "sessions"].to_numpy()
-            money = float(np.nansum(ses * (days["expected"].to_numpy() - days["value"].to_numpy())) * (aov or 0.0))
+            money = float(np.nansum(ses * (days["expected"].to_numpy() - days["value"].to_numpy()))
+                          * (aov or 0.0))
         elif r.metric == "ad_spend":
             if r.slice == "store" and set(dates) & camp_days:
                 continue

@@ -133,7 +133,8 @@ def kpis_for(st: Store, start, end) -> Kpis:
     if st.traffic is not None:
         tr = _in(st.traffic, start, end)
         if len(tr) == 0:
-            for k in ("sessions", "page_views", "conversion_rate", "unit_session_pct", "bounce_rate", "buy_box_pct"):
+            for k in ("sessions", "page_views", "conversion_rate", "unit_session_pct", "bounce_rate",
+                      "buy_box_pct"):
                 r[k] = "diag.na.no_traffic_period"
         else:
             sessions = float(tr["sessions"].sum())
@@ -142,7 +143,8 @@ def kpis_for(st: Store, start, end) -> Kpis:
             if (t0, t1) != (start, end):  # traffic covers part of the range: compare like with like
                 notes.append("diag.note.traffic_partial")
                 w = _in(st.sku_day, t0, t1)
-                o_t = float(_in(st.day, t0, t1)["orders"].sum()) if st.day is not None else float(w["orders"].sum())
+                o_t = (float(_in(st.day, t0, t1)["orders"].sum()) if st.day is not None
+                       else float(w["orders"].sum()))
                 u_t = float(w["units"].sum())
             else:
                 o_t, u_t = orders, units
@@ -162,12 +164,14 @@ def kpis_for(st: Store, start, end) -> Kpis:
             else:
                 r["buy_box_pct"] = "diag.na.no_column"
     else:
-        for k in ("sessions", "page_views", "conversion_rate", "unit_session_pct", "bounce_rate", "buy_box_pct"):
+        for k in ("sessions", "page_views", "conversion_rate", "unit_session_pct", "bounce_rate",
+                  "buy_box_pct"):
             r[k] = st.reasons.get("traffic", "diag.na.no_traffic")
     # customers
     if st.cust_orders is not None:
         co = st.cust_orders
-        s0, s1 = int(np.datetime64(start, "D").astype(np.int64)), int(np.datetime64(end, "D").astype(np.int64))
+        s0, s1 = (int(np.datetime64(start, "D").astype(np.int64)),
+                  int(np.datetime64(end, "D").astype(np.int64)))
         cday = co["day"].to_numpy()
         m = (cday >= s0) & (cday <= s1)
         buyers = np.bincount(co["cust"].to_numpy()[m], minlength=len(st.second_day)) > 0
@@ -175,7 +179,8 @@ def kpis_for(st: Store, start, end) -> Kpis:
         v["customers"] = n_buyers
         v["repurchase_rate"] = _ratio(float((buyers & (st.second_day <= s1)).sum()), n_buyers)
         crev = co["rev"].to_numpy()
-        v["returning_revenue_share"] = _ratio(float(crev[m & ~co["first"].to_numpy()].sum()), float(crev[m].sum()))
+        v["returning_revenue_share"] = _ratio(float(crev[m & ~co["first"].to_numpy()].sum()),
+                                              float(crev[m].sum()))
     else:
         for k in ("customers", "repurchase_rate", "returning_revenue_share"):
             r[k] = st.reasons.get("customers", "diag.na.no_customers")
@@ -186,8 +191,8 @@ def kpis_for(st: Store, start, end) -> Kpis:
     elif st.ads is not None:
         ad = _in(st.ads, start, end)
         spend, ad_sales = float(ad["spend"].sum()), float(ad["ad_sales"].sum())
-        v.update(ad_spend=spend, ad_sales=ad_sales, roas=_ratio(ad_sales, spend), acos=_ratio(spend, ad_sales),
-                 tacos=_ratio(spend, revenue))
+        v.update(ad_spend=spend, ad_sales=ad_sales, roas=_ratio(ad_sales, spend),
+                 acos=_ratio(spend, ad_sales), tacos=_ratio(spend, revenue))
     else:
         for k in ("ad_spend", "ad_sales", "roas", "acos", "tacos"):
             r[k] = st.reasons.get("ads", "diag.na.no_ads")

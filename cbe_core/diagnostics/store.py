@@ -47,7 +47,8 @@ class Store:
 def _check_orders(orders: pd.DataFrame) -> None:
     if orders is None or not isinstance(orders, pd.DataFrame):
         raise DataError("err.diag.no_orders")
-    missing = [c for c in ("order_id", "order_date", "sku", "quantity", "unit_price") if c not in orders.columns]
+    missing = [c for c in ("order_id", "order_date", "sku", "quantity", "unit_price")
+               if c not in orders.columns]
     if missing:
         raise DataError("err.diag.missing_columns", table="orders", columns=", ".join(missing))
 
@@ -139,7 +140,8 @@ def prepare(
     day_no = np.where(valid, dd.astype(np.int64), 0)
     qty = _num(o, "quantity")
     price = _num(o, "unit_price")
-    cancelled = o["cancelled"].fillna(False).to_numpy(dtype=bool) if "cancelled" in o.columns else np.zeros(len(o), bool)
+    cancelled = (o["cancelled"].fillna(False).to_numpy(dtype=bool) if "cancelled" in o.columns
+                 else np.zeros(len(o), bool))
     sale = (qty > 0) & (price > 0) & ~cancelled & valid & (sku_code >= 0)
     ret = (qty < 0) & ~cancelled & valid & (sku_code >= 0)
     order_code = pd.factorize(o["order_id"].astype("str"))[0]
@@ -147,7 +149,8 @@ def prepare(
     unit_cost = _num(o, "unit_cost") if "unit_cost" in o.columns else np.full(len(o), np.nan)
     if prod is not None and "unit_cost" in prod.columns:
         pc = pd.Series(sku_uni).map(prod.set_index("sku")["unit_cost"]).to_numpy(dtype=float, na_value=np.nan)
-        unit_cost = np.where(np.isnan(unit_cost), pc[np.maximum(sku_code, 0)] if len(pc) else np.nan, unit_cost)
+        unit_cost = np.where(np.isnan(unit_cost), pc[np.maximum(sku_code, 0)] if len(pc) else np.nan,
+                             unit_cost)
     has_cost = bool(np.isfinite(unit_cost[sale]).any()) if sale.any() else bool(np.isfinite(unit_cost).any())
     has_fees = "platform_fee" in o.columns
     has_ship = "shipping_cost" in o.columns
@@ -180,8 +183,8 @@ def prepare(
     n_days = int(day_no[valid].max()) - d0 + 1 if valid.any() else 0
     sale_first = ~pd.Series(oc).duplicated().to_numpy()
     first_any = ~pd.Series(order_code).duplicated().to_numpy() & valid
-    canc_order = np.bincount(order_code, weights=cancelled.astype(float), minlength=int(order_code.max()) + 1 if len(
-        order_code) else 0) > 0
+    canc_order = np.bincount(order_code, weights=cancelled.astype(float),
+                             minlength=int(order_code.max()) + 1 if len(order_code) else 0) > 0
     codes_first = order_code[first_any]
     day = pd.DataFrame({
         "date": (np.arange(n_days) + d0).astype("datetime64[D]").astype("datetime64[ns]"),
@@ -195,7 +198,8 @@ def prepare(
     returns = pd.DataFrame({
         "date": (rkeys // n_sku + d0).astype("datetime64[D]").astype("datetime64[ns]"),
         "sku": pd.array(sku_uni[rkeys % n_sku] if len(rkeys) else [], dtype="str"),
-        "return_units": np.bincount(rk_codes, weights=-qty[ret], minlength=len(rkeys)) if len(rkeys) else np.zeros(0),
+        "return_units": (np.bincount(rk_codes, weights=-qty[ret], minlength=len(rkeys)) if len(rkeys)
+                         else np.zeros(0)),
     })
 
     cust_orders = None
@@ -226,8 +230,8 @@ def prepare(
     elif slice_dim in ("country", "channel") and slice_dim not in traffic.columns:
         reasons["traffic"] = "diag.na.slice_table"
     else:
-        tcols = [c for c in ("date", "date_end", "sku", "source", "sessions", "page_views", "bounces", "orders",
-                             "buy_box_pct", slice_dim) if c and c in traffic.columns]
+        tcols = [c for c in ("date", "date_end", "sku", "source", "sessions", "page_views", "bounces",
+                             "orders", "buy_box_pct", slice_dim) if c and c in traffic.columns]
         tr = traffic[list(dict.fromkeys(tcols))].copy()
         tr["sku"] = tr["sku"].astype("str")
         tr["source"] = tr["source"].astype("str")
@@ -262,8 +266,8 @@ def prepare(
     elif slice_dim in ("sku", "category") and "sku" not in ads.columns:
         reasons["ads"] = "diag.na.ads_no_sku"
     else:
-        acols = [c for c in ("date", "date_end", "campaign", "sku", "spend", "ad_sales", "ad_orders", "clicks",
-                             "impressions") if c in ads.columns]
+        acols = [c for c in ("date", "date_end", "campaign", "sku", "spend", "ad_sales", "ad_orders",
+                             "clicks", "impressions") if c in ads.columns]
         ad = ads[acols].copy()
         ad["campaign"] = ad["campaign"].astype("str")
         if "sku" in ad.columns:
@@ -289,7 +293,8 @@ def prepare(
         "ads_sku": ad is not None and "sku" in ad.columns, "cost": has_cost, "fees": has_fees,
         "shipping": has_ship, "customers": cust_orders is not None,
     }
-    return Store(sku_day=sku_day, day=day, cust_orders=cust_orders, second_day=second_day, returns=returns, traffic=tr, ads=ad, products=prod,
+    return Store(sku_day=sku_day, day=day, cust_orders=cust_orders, second_day=second_day, returns=returns,
+                 traffic=tr, ads=ad, products=prod,
                  first_date=first_date, last_date=last_date, flags=dict(flags),
                  reasons=dict(reasons), notes=tuple(dict.fromkeys(notes)), slice_dim=slice_dim,
                  slice_value=None if slice_value is None else str(slice_value))
@@ -328,7 +333,8 @@ def _source_weights(traffic: pd.DataFrame) -> pd.DataFrame:
     tw = traffic[tcols].copy()
     tw["sku"] = tw["sku"].astype("str")
     tw["source"] = tw["source"].astype("str")
-    basis = "orders" if "orders" in tw.columns and pd.to_numeric(tw["orders"], errors="coerce").fillna(0).sum() > 0 else "sessions"
+    basis = ("orders" if "orders" in tw.columns
+             and pd.to_numeric(tw["orders"], errors="coerce").fillna(0).sum() > 0 else "sessions")
     tw["b"] = pd.to_numeric(tw[basis], errors="coerce").fillna(0.0).astype(float)
     g = tw.groupby(["sku", "source"], sort=False).agg(b=("b", "sum")).reset_index()
     tot = g.groupby("sku")["b"].transform("sum")
@@ -347,8 +353,8 @@ def _attribute_to_source(sku_day: pd.DataFrame, traffic: pd.DataFrame, source: s
     return out, notes
 
 
-def slice_values(orders: pd.DataFrame, traffic: pd.DataFrame | None = None, products: pd.DataFrame | None = None,
-                 *, dim: str) -> list[str]:
+def slice_values(orders: pd.DataFrame, traffic: pd.DataFrame | None = None,
+                 products: pd.DataFrame | None = None, *, dim: str) -> list[str]:
     """The values a slice dimension takes in the data (sorted), for a filter's choices."""
     if dim not in SLICE_DIMS:
         raise DataError("err.diag.slice_dim", dim=dim, dims=", ".join(SLICE_DIMS))
