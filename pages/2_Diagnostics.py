@@ -6,8 +6,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from cbe_core import abtest, export
 from cbe_core import diagnostics as dg
+from cbe_core import export
+from cbe_core.diagnostics import abtest
 from cbe_core.errors import DataError
 from ui import charts
 from ui.cache import cached

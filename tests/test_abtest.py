@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from cbe_core import abtest
+from cbe_core.diagnostics import abtest
 from cbe_core.errors import DataError
 
 

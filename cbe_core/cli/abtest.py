@@ -3,7 +3,7 @@
 
 ``--json`` prints at least ``rate_a, rate_b, relative_lift, ci_low, ci_high, p_value,
 prob_b_beats_a, verdict`` plus ``sessions_needed``, ``more_sessions_needed`` and the settings
-(formulas in :mod:`cbe_core.abtest`)."""
+(formulas in :mod:`cbe_core.diagnostics.abtest`)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _pct(v):
 
 
 def run(args: argparse.Namespace) -> int:
-    from cbe_core.abtest import read_test
+    from cbe_core.diagnostics.abtest import read_test
     from cbe_core.i18n import t
 
     r = read_test(args.a_sessions, args.a_orders, args.b_sessions, args.b_orders, min_lift=args.min_lift,

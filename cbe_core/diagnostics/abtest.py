@@ -23,9 +23,9 @@ Input per variant: trials (sessions, or emails sent) and conversions (orders). O
 - ``verdict``: ``ship_b`` when B is significantly better (p < alpha and P(B > A) >= ``prob_ship``),
   ``keep_a`` when B is significantly worse, or when both variants have the sessions needed and no
   lift of the chosen size showed; else ``keep_testing`` (always while a variant expects fewer than
-  5 orders at the pooled rate, where the normal approximation does not hold). Stopping as soon as p dips below alpha
-  inflates false positives ("peeking"): decide the sample size first and read the test once it is
-  reached.
+  5 orders at the pooled rate, where the normal approximation does not hold). Stopping as soon as p dips
+  below alpha inflates false positives ("peeking"): decide the sample size first and read the test once
+  it is reached.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import special, stats
 
-from .errors import DataError
+from ..errors import DataError
 
 VERDICTS = ("keep_testing", "ship_b", "keep_a")
 EXACT_LIMIT = 200_000
@@ -115,7 +115,8 @@ def sessions_needed(base_rate: float, min_lift: float, alpha: float = 0.05, powe
     za = stats.norm.ppf(1 - alpha / 2)
     zb = stats.norm.ppf(power)
     pbar = (p1 + p2) / 2
-    n = (za * math.sqrt(2 * pbar * (1 - pbar)) + zb * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) ** 2 / (p2 - p1) ** 2
+    n = ((za * math.sqrt(2 * pbar * (1 - pbar)) + zb * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) ** 2
+         / (p2 - p1) ** 2)
     return int(math.ceil(n))
 
 
