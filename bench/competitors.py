@@ -24,8 +24,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cbe_core import competitors as cp  # noqa: E402
-from cbe_core import reviews as rv  # noqa: E402
-from cbe_core import sample_competitors as sc  # noqa: E402
+from cbe_core.competitors import reviews as rv  # noqa: E402
+from cbe_core.sample import competitors as sc  # noqa: E402
 
 
 def make_data(n_categories: int = 56, own_per_category: int = 5, n_reviews: int = 100_000, seed: int = 1):

@@ -1,8 +1,8 @@
 """RFM benchmark: ``python bench/rfm.py [--lines 1000000] [--repeat 5]``.
 
 Prints medians (seconds), ratios against peers run in the same process, and peak memory:
-1. core compute: 1M order lines scored and segmented by ``cbe_core.rfm.analyse`` against the common
-   pandas recipe (groupby with lambdas, then ``qcut`` on ranks, then a regex segment map);
+1. core compute: 1M order lines scored and segmented by ``cbe_core.customers.rfm.analyse`` against the
+   common pandas recipe (groupby with lambdas, then ``qcut`` on ranks, then a regex segment map);
 2. end to end from the same CSV: ``cbe_core.ingest.read_table`` + ``analyse`` against one DuckDB SQL query
    (read, drop cancelled, aggregate, NTILE(5) scores, CASE segments);
 3. export: 100k customers to one workbook with ``cbe_core.export.segments_workbook``.
@@ -24,7 +24,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cbe_core import export, rfm  # noqa: E402
+from cbe_core import export  # noqa: E402
+from cbe_core.customers import rfm  # noqa: E402
 
 
 def generate(lines: int, seed: int = 1) -> pd.DataFrame:
@@ -137,7 +138,7 @@ def main() -> None:
 
     ours, result = timed(lambda: rfm.analyse(orders), args.repeat)
     peer, recipe = timed(lambda: pandas_recipe(orders), max(1, args.repeat // 2))
-    print(f"[core] cbe_core.rfm.analyse          median {ours:8.3f} s")
+    print(f"[core] customers.rfm.analyse         median {ours:8.3f} s")
     print(f"[core] pandas groupby-lambda + qcut  median {peer:8.3f} s   ratio {peer / ours:6.1f}x faster"
           f"   (target >= 10x and < 0.5 s: {'OK' if peer / ours >= 10 and ours < 0.5 else 'MISSED'})")
     print(f"[core] peak traced memory of analyse: {peak_mb(lambda: rfm.analyse(orders)):.0f} MB")

@@ -264,11 +264,12 @@ def segments_workbook(
     """Segment customer lists for campaigns: a Summary sheet (segment, customers, share of all customers,
     revenue, average R/F/M, suggested action) and one sheet per chosen segment with the customer rows
     (id, the contact fields the orders carry, RFM values, scores, segment, action), headers and segment
-    names in ``lang``. ``customers`` is :attr:`cbe_core.rfm.RfmResult.customers`; ``segments`` are
-    segment keys (None = every segment that has customers). Built on :func:`write_workbook`."""
+    names in ``lang``. ``customers`` is :attr:`cbe_core.customers.rfm.RfmResult.customers`;
+    ``segments`` are segment keys (None = every segment that has customers). Built on
+    :func:`write_workbook`."""
+    from .customers.rfm import segment_summary
     from .errors import DataError
     from .i18n import t
-    from .rfm import segment_summary
 
     known = [str(c) for c in customers["segment"].cat.categories]
     if segments is None:

@@ -6,7 +6,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from cbe_core import clv, export, rfm
+from cbe_core import export
+from cbe_core.customers import clv, rfm
 from cbe_core.errors import DataError
 from ui import charts
 from ui.cache import cached

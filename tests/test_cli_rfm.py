@@ -115,7 +115,7 @@ def test_clv_bad_dates_exit_2(cdnow_csv, capsys):
 
 
 def test_csv_and_frame_give_the_same_segments(orders_csv, capsys):
-    from cbe_core import rfm
+    from cbe_core.customers import rfm
     from cbe_core.ingest import read_table
 
     frame, _ = read_table(io.BytesIO(ORDERS_CSV.encode()), "orders", filename="orders.csv")

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cbe_core import clv
+from cbe_core.customers import clv
 from cbe_core.errors import DataError
 
 CDNOW = Path(__file__).parent / "data" / "CDNOW_sample.txt"
@@ -150,7 +150,7 @@ def test_no_repeat_buyers_is_refused_not_crashed():
 
 
 def test_value_by_segment_sums_historical_and_predicted_value(cdnow_fit):
-    from cbe_core import rfm
+    from cbe_core.customers import rfm
 
     scored = rfm.analyse(cdnow_orders(), as_of="1997-10-01")
     table = clv.value_by_segment(cdnow_fit.customers, scored.customers)

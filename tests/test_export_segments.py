@@ -5,7 +5,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cbe_core import export, rfm
+from cbe_core import export
+from cbe_core.customers import rfm
 from cbe_core.errors import DataError
 
 

@@ -59,7 +59,8 @@ def test_seller_picks_two_segments_and_gets_their_workbook():
     caption = " ".join(c.value for c in at.caption)
     assert "Showing" in caption
     # the workbook the button serves is the core export of those segments (checked through openpyxl)
-    from cbe_core import export, rfm
+    from cbe_core import export
+    from cbe_core.customers import rfm
     from cbe_core.ingest import read_table
 
     orders, _ = read_table(at_root() / "sample_data" / "orders.csv", "orders")

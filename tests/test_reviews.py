@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
-from cbe_core import reviews as rv
+from cbe_core.competitors import reviews as rv
 from cbe_core.errors import DataError
 
 

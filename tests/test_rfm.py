@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cbe_core import rfm
+from cbe_core.customers import rfm
 from cbe_core.errors import DataError
 
 

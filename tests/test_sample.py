@@ -108,8 +108,8 @@ def test_another_seed_gives_another_store(store):
 def test_store_has_its_own_tables_and_the_other_helpers_tables_when_present(store):
     assert set(OWN_TABLES) <= set(store)
     for name in ("competitors", "reviews", "rate_cards", "shipments"):
-        mod = "sample_competitors" if name in ("competitors", "reviews") else "sample_logistics"
-        if (ROOT / "cbe_core" / f"{mod}.py").exists():
+        mod = "competitors" if name in ("competitors", "reviews") else "logistics"
+        if (ROOT / "cbe_core" / "sample" / f"{mod}.py").exists():
             assert name in store and len(store[name]) > 0
 
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from cbe_core import competitors as cp
-from cbe_core import sample_competitors as sc
 from cbe_core import schema
+from cbe_core.sample import competitors as sc
 
 
 def products() -> pd.DataFrame:

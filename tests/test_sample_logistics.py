@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from cbe_core import logistics as lg
-from cbe_core import sample_logistics as sl
 from cbe_core import schema
+from cbe_core.sample import logistics as sl
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cbe_core import clv
+    from cbe_core.customers import clv
     from cbe_core.i18n import t
     from cbe_core.ingest import read_table
 

@@ -45,7 +45,8 @@ def resolve_segments(wanted: list[str], keys: list[str], lang: str) -> list[str]
 
 
 def run(args: argparse.Namespace) -> int:
-    from cbe_core import export, rfm
+    from cbe_core import export
+    from cbe_core.customers import rfm
     from cbe_core.i18n import t
     from cbe_core.ingest import read_table
 

@@ -8,7 +8,7 @@ last year and benchmarks (:mod:`.comparison`), the tables per SKU, source and ca
 (:mod:`.diagnosis`) does all of it for one period. :mod:`.abtest` reads an A/B test from counts
 (import it as ``from cbe_core.diagnostics import abtest``).
 
-Never: parse a file (``cbe_core.io`` does), import streamlit, or format for the screen (results carry
+Never: parse a file (``cbe_core.ingest`` does), import streamlit, or format for the screen (results carry
 numbers and catalog keys; pages, the CLI and exports turn them into text).
 """
 

@@ -20,7 +20,7 @@ day's sales lines (:func:`cbe_core.schema.sales_lines`). Per customer, in the ca
 
 - ``frequency`` ``x``: repeat transactions (purchase days - 1);
 - ``recency`` ``t_x``: time from the first to the last purchase day (BG/NBD recency, *not* the RFM
-  recency of :mod:`cbe_core.rfm`, which counts back from the end);
+  recency of :mod:`cbe_core.customers.rfm`, which counts back from the end);
 - ``T``: time from the first purchase day to ``calibration_end``;
 - ``monetary_value`` ``m_x``: average value of the repeat transactions (first one excluded).
 
@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from .errors import DataError
+from ..errors import DataError
 from .rfm import Note, _as_day, check_orders
 
 UNIT_DAYS = {"day": 1.0, "week": 7.0}
@@ -102,7 +102,8 @@ def transactions(orders: pd.DataFrame) -> pd.DataFrame:
     check_orders(orders, who="clv")
     df = orders.loc[:, [c for c in ("customer_id", "order_date", "quantity", "unit_price", "cancelled")
                         if c in orders.columns]]
-    ok = df["customer_id"].notna() & df["order_date"].notna() & df["quantity"].notna() & df["unit_price"].notna()
+    ok = (df["customer_id"].notna() & df["order_date"].notna() & df["quantity"].notna()
+          & df["unit_price"].notna())
     if "cancelled" in df.columns:
         ok &= ~df["cancelled"].fillna(False).astype(bool)
     sale = ok & (df["quantity"] > 0) & (df["unit_price"] > 0)
@@ -116,7 +117,8 @@ def transactions(orders: pd.DataFrame) -> pd.DataFrame:
     return agg
 
 
-def summary(orders: pd.DataFrame, calibration_end, holdout_end=None, time_unit: str = "week") -> tuple[pd.DataFrame, list[Note]]:
+def summary(orders: pd.DataFrame, calibration_end, holdout_end=None, time_unit: str = "week"
+            ) -> tuple[pd.DataFrame, list[Note]]:
     """Per-customer ``frequency, recency, T, monetary_value, has_returns, first_purchase`` for the
     calibration period (and ``holdout_frequency``: repeat purchase days in (calibration_end,
     holdout_end]). See the module docstring for the definitions."""
@@ -126,7 +128,8 @@ def summary(orders: pd.DataFrame, calibration_end, holdout_end=None, time_unit: 
     cal_end = _as_day(calibration_end, "calibration_end")
     hold_end = None if holdout_end is None else _as_day(holdout_end, "holdout_end")
     if hold_end is not None and hold_end <= cal_end:
-        raise DataError("err.clv.bad_holdout", holdout=hold_end.date().isoformat(), calibration=cal_end.date().isoformat())
+        raise DataError("err.clv.bad_holdout", holdout=hold_end.date().isoformat(),
+                        calibration=cal_end.date().isoformat())
     tx = transactions(orders)
     notes: list[Note] = []
     buys = tx.loc[tx["sale"]]
@@ -234,14 +237,17 @@ def expected_purchases(fit: BgNbdFit, t, frequency, recency, T) -> np.ndarray:
     first = (a + b + x - 1) / (a - 1)
     second = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp
     with np.errstate(divide="ignore", invalid="ignore"):
-        third = 1 + np.where(x > 0, a / np.maximum(b + x - 1, 1e-300) * ((alpha + T) / (alpha + t_x)) ** (r + x), 0.0)
+        third = 1 + np.where(x > 0,
+                             a / np.maximum(b + x - 1, 1e-300) * ((alpha + T) / (alpha + t_x)) ** (r + x),
+                             0.0)
     return first * second / third
 
 
 def probability_alive(fit: BgNbdFit, frequency, recency, T) -> np.ndarray:
     """P(alive | x, t_x, T) = 1 / (1 + [x > 0] a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x))."""
     x = np.asarray(frequency, dtype=float)
-    ratio = ((fit.alpha + np.asarray(T, dtype=float)) / (fit.alpha + np.asarray(recency, dtype=float))) ** (fit.r + x)
+    ratio = ((fit.alpha + np.asarray(T, dtype=float))
+             / (fit.alpha + np.asarray(recency, dtype=float))) ** (fit.r + x)
     with np.errstate(divide="ignore", invalid="ignore"):
         return 1.0 / (1.0 + np.where(x > 0, fit.a / np.maximum(fit.b + x - 1, 1e-300) * ratio, 0.0))
 
@@ -349,5 +355,7 @@ def value_by_segment(clv_customers: pd.DataFrame, rfm_customers: pd.DataFrame) -
         customers=("customer_id", "size"), historical=("monetary", "sum"),
         predicted_spend=("predicted_spend", "sum"), p_alive=("p_alive", "mean")).reset_index()
     out["segment"] = out["segment"].astype("str")
-    out["predicted_per_customer"] = np.where(out["customers"] > 0, out["predicted_spend"] / out["customers"].clip(lower=1), 0.0)
-    return out.loc[:, ["segment", "customers", "historical", "predicted_spend", "predicted_per_customer", "p_alive"]]
+    out["predicted_per_customer"] = np.where(out["customers"] > 0,
+                                             out["predicted_spend"] / out["customers"].clip(lower=1), 0.0)
+    return out.loc[:, ["segment", "customers", "historical", "predicted_spend", "predicted_per_customer",
+                       "p_alive"]]

@@ -8,7 +8,7 @@ Definitions (orders follow the conventions of :mod:`cbe_core.schema`):
   ``recency_days == 1``. ``window_days`` (optional) keeps only orders dated on or after
   ``as_of - window_days``.
 - ``recency_days``: whole days from the last purchase day to ``as_of``. (RFM recency counts from the
-  end; BG/NBD's "recency" in :mod:`cbe_core.clv` is the time from the *first* to the last purchase.)
+  end; BG/NBD's "recency" in :mod:`cbe_core.customers.clv` is the time from the *first* to the last purchase.)
 - ``frequency``: distinct purchase orders, i.e. distinct ``order_id`` among the customer's sales
   lines (:func:`cbe_core.schema.sales_lines`): a return line is not an order, cancelled lines are
   excluded.
@@ -56,10 +56,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
-from .schema import has_customers
+from ..errors import DataError
+from ..schema import has_customers
 
-RULES_PATH = Path(__file__).with_name("data") / "rfm_segments.csv"
+RULES_PATH = Path(__file__).parent.with_name("data") / "rfm_segments.csv"
 RULE_COLUMNS = ("segment", "r_min", "r_max", "fm_min", "fm_max")
 CONTACT_FIELDS = ("email", "customer_name")
 CUSTOMER_COLUMNS = (
@@ -154,7 +154,8 @@ def quintile_scores(values, higher_is_better: bool = True) -> np.ndarray:
 
 def fm_scores(f_score, m_score) -> np.ndarray:
     """Combined F/M score: the mean of F and M rounded half up (F=1, M=2 -> 2)."""
-    return ((np.asarray(f_score, dtype=np.int64) + np.asarray(m_score, dtype=np.int64) + 1) // 2).astype(np.int8)
+    return ((np.asarray(f_score, dtype=np.int64) + np.asarray(m_score, dtype=np.int64) + 1)
+            // 2).astype(np.int8)
 
 
 def assign_segments(r_score, f_score, m_score, rules: pd.DataFrame | None = None) -> pd.Categorical:
@@ -284,7 +285,8 @@ def _distinct_orders(cust: np.ndarray, order: np.ndarray, n_cust: int, n_orders:
     return np.bincount(pairs // n_orders, minlength=n_cust)
 
 
-def _latest_value(values: pd.Series, codes: np.ndarray, dates: np.ndarray, mask: np.ndarray, n: int) -> pd.Series:
+def _latest_value(values: pd.Series, codes: np.ndarray, dates: np.ndarray, mask: np.ndarray, n: int
+                  ) -> pd.Series:
     """The most recent non-empty value of a text column per customer code (empty string if none)."""
     v = values.astype("str")
     present = mask & v.notna().to_numpy() & (v.fillna("").str.strip() != "").to_numpy()
@@ -299,7 +301,8 @@ def _latest_value(values: pd.Series, codes: np.ndarray, dates: np.ndarray, mask:
     return pd.Series(result, dtype="str")
 
 
-def score_customers(customers: pd.DataFrame, rules: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[Note]]:
+def score_customers(customers: pd.DataFrame, rules: pd.DataFrame | None = None
+                    ) -> tuple[pd.DataFrame, list[Note]]:
     """Add ``r_score, f_score, m_score, fm_score, segment`` to a :func:`customer_table` frame."""
     out = customers.copy()
     notes: list[Note] = []
@@ -441,7 +444,8 @@ def cluster(customers: pd.DataFrame, k: int | None = None, k_range=range(2, 9), 
     labels = rank[labels] + 1
     centres = np.vstack([x[labels == c].mean(axis=0) for c in range(1, k + 1)])
     frame = customers.assign(cluster=labels)
-    prof = frame.groupby("cluster").agg(customers=("customer_id", "size"), recency_days=("recency_days", "mean"),
+    prof = frame.groupby("cluster").agg(customers=("customer_id", "size"),
+                                        recency_days=("recency_days", "mean"),
                                         frequency=("frequency", "mean"), monetary=("monetary", "mean"),
                                         revenue=("monetary", "sum")).reset_index()
     prof["share"] = prof["customers"] / n
@@ -452,7 +456,8 @@ def cluster(customers: pd.DataFrame, k: int | None = None, k_range=range(2, 9), 
         d = ((centres[:, None, :] - seg_centres[None, :, :]) ** 2).sum(axis=2)
         prof["nearest_segment"] = names[d.argmin(axis=1)]
         top = frame.groupby("cluster")["segment"].agg(lambda s: s.astype("str").value_counts().index[0])
-        top_share = frame.groupby("cluster")["segment"].agg(lambda s: s.astype("str").value_counts(normalize=True).iloc[0])
+        top_share = frame.groupby("cluster")["segment"].agg(
+            lambda s: s.astype("str").value_counts(normalize=True).iloc[0])
         prof["top_segment"] = top.to_numpy()
         prof["top_share"] = top_share.to_numpy()
     return ClusterResult(labels, prof, k, scores, tuple(notes))
@@ -467,9 +472,11 @@ def grid_counts(customers: pd.DataFrame, rules: pd.DataFrame | None = None) -> p
     r, fm = np.meshgrid(np.arange(1, 6), np.arange(1, 6), indexing="ij")
     cells = pd.DataFrame({"r_score": r.ravel(), "fm_score": fm.ravel(),
                           "segment": rules["segment"].to_numpy()[grid.ravel()]})
-    idx = (customers["r_score"].to_numpy(dtype=np.int64) - 1) * 5 + customers["fm_score"].to_numpy(dtype=np.int64) - 1
+    idx = ((customers["r_score"].to_numpy(dtype=np.int64) - 1) * 5
+           + customers["fm_score"].to_numpy(dtype=np.int64) - 1)
     cells["customers"] = np.bincount(idx, minlength=25).astype("int64")
-    cells["revenue"] = np.round(np.bincount(idx, weights=customers["monetary"].to_numpy(dtype=float), minlength=25), 2)
+    cells["revenue"] = np.round(np.bincount(idx, weights=customers["monetary"].to_numpy(dtype=float),
+                                            minlength=25), 2)
     return cells
 
 

@@ -12,7 +12,8 @@ Planted situations (see ``sample_data/README`` and ``/work/notes/PLANTS.md``), o
 - **C1** in :data:`C1_CATEGORY`-like category (the first of outdoor/home/kitchen/... present), the
   competitor brand :data:`C1_BRAND` sells about 25% below the category's own median price, its
   positive reviews praise *battery life* in about 60% of cases (ours in about 6%), and its estimated
-  monthly units grow fivefold over the period (accelerating) while our products in that category slowly lose units;
+  monthly units grow fivefold over the period (accelerating) while our products in that category
+  slowly lose units;
 - **C2** the competitor brand :data:`C2_BRAND` is on promotion (price below list price by 15-35%) in
   about 70% of snapshots; other listings promote in about 8%.
 
@@ -65,7 +66,8 @@ _NEG_GENERIC = ("Stopped working after two weeks.", "Broke after a month.", "Che
                 "Arrived damaged.", "Customer service never replied.", "Instructions were confusing.")
 _BATTERY_NEG = ("The battery died after an hour.", "Short battery life.", "Battery drains too fast.")
 _MID = ("It is okay for the price.", "Does the job.", "Average, nothing special.", "Fine but not great.")
-_ZH_POS = ("质量很好，{f}很满意。", "非常喜欢，{f}不错。", "性价比高，{f}很好，推荐购买。", "物流很快，{f}超出预期。")
+_ZH_POS = ("质量很好，{f}很满意。", "非常喜欢，{f}不错。", "性价比高，{f}很好，推荐购买。",
+           "物流很快，{f}超出预期。")
 _ZH_NEG = ("质量一般，{f}不太好。", "用了两周就坏了。", "和描述不符，不推荐。", "{f}很差，失望。")
 
 
@@ -108,7 +110,8 @@ def _listings(products: pd.DataFrame, rng: np.random.Generator, c1_cat: str) -> 
         own_prices = own.loc[own["category"] == cat, "base_price"].to_numpy()
         for j, brand in enumerate(names):
             # a competitor is a substitute for one of our products, priced near it (C1: well below our median)
-            target = median * 0.75 if brand == C1_BRAND else float(rng.choice(own_prices)) * rng.uniform(0.85, 1.2)
+            target = (median * 0.75 if brand == C1_BRAND
+                      else float(rng.choice(own_prices)) * rng.uniform(0.85, 1.2))
             rows.append({"sku": pd.NA, "title": f"{brand} {cat} model {chr(65 + j)}{k + 1}",
                          "category": cat, "base_price": max(round(target, 2) - 0.01, 0.99),
                          "brand": brand, "is_own": False})

@@ -61,7 +61,7 @@ def _literal_orders() -> pd.DataFrame:
 
 def rate_cards() -> pd.DataFrame:
     """The bundled default rate cards (China to US, DE, GB, JP) as a canonical frame."""
-    from .logistics import default_rate_cards
+    from ..logistics import default_rate_cards
 
     return default_rate_cards()
 

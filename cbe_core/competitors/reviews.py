@@ -40,18 +40,19 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .errors import DataError
+from ..errors import DataError
 
 POSITIVE_MIN = 4
 NEGATIVE_MAX = 2
 _SEP = "qqsep"
 _CJK_RE2 = r"[\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}]"  # the same class for Arrow (RE2)
 # generic opinion words: a praised *feature* is "battery life", not "love the battery"
-_OPINION = frozenset({"love", "loved", "loves", "like", "liked", "great", "good", "nice", "amazing", "excellent",
-                      "fantastic", "awesome", "perfect", "best", "really", "impressed", "happy", "pleased",
-                      "recommend", "highly", "superb", "wonderful", "exceeded", "expectations", "product"})
-_KEEP_STOP = frozenset({"not", "no", "nor", "never", "without", "cannot", "too", "very", "few", "much", "more",
-                        "less", "only", "well"})
+_OPINION = frozenset({"love", "loved", "loves", "like", "liked", "great", "good", "nice", "amazing",
+                      "excellent", "fantastic", "awesome", "perfect", "best", "really", "impressed", "happy",
+                      "pleased", "recommend", "highly", "superb", "wonderful", "exceeded", "expectations",
+                      "product"})
+_KEEP_STOP = frozenset({"not", "no", "nor", "never", "without", "cannot", "too", "very", "few", "much",
+                        "more", "less", "only", "well"})
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ def check_reviews(reviews: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, 
     out["product_id"] = out["product_id"].astype("str")
     out["text"] = out["text"].astype("str")
     out["rating"] = pd.to_numeric(out["rating"], errors="coerce")
-    bad = out["rating"].isna() | out["text"].isna() | (out["text"].str.strip() == "") | out["product_id"].isna()
+    bad = (out["rating"].isna() | out["text"].isna() | (out["text"].str.strip() == "")
+           | out["product_id"].isna())
     notes: list[tuple[str, dict]] = []
     if bad.any():
         notes.append(("comp.note.reviews_dropped", {"count": int(bad.sum())}))
@@ -112,8 +114,9 @@ def _word_ngrams(texts: pd.Series, min_df: int, stop: frozenset[str]):
 
     Equivalent to ``CountVectorizer(ngram_range=(1, 3), binary=True,
     token_pattern=r"(?u)\b[^\W\d_][\w']*\b")`` on lower-cased text (``tests/test_reviews.py`` checks
-    the two agree) followed by the phrase filter, but 3-5x faster on 100k reviews: tokens are split by Arrow's compute kernels and the
-    n-grams are integer keys of consecutive token codes instead of Python strings.
+    the two agree) followed by the phrase filter, but 3-5x faster on 100k reviews: tokens are split by
+    Arrow's compute kernels and the n-grams are integer keys of consecutive token codes instead of
+    Python strings.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -286,7 +289,8 @@ def _overlaps(a: str, b: str) -> bool:
     return any(ua[-k:] == ub[:k] or ub[-k:] == ua[:k] for k in range(1, n))
 
 
-def _dedupe_nested(frame: pd.DataFrame, by: list[str], top_n: int, count: str, tol: float = 0.8) -> pd.DataFrame:
+def _dedupe_nested(frame: pd.DataFrame, by: list[str], top_n: int, count: str, tol: float = 0.8
+                   ) -> pd.DataFrame:
     """Within each group (sorted best first): drop a phrase subsumed by a longer candidate that occurs
     almost as often (``tol``: "battery" when "battery life" has >= 80% of its count), then greedily drop
     phrases contained in or containing a better kept one; keep ``top_n`` and number them ``rank``."""
@@ -295,7 +299,8 @@ def _dedupe_nested(frame: pd.DataFrame, by: list[str], top_n: int, count: str, t
     frame = frame.reset_index(drop=True)
     gid = frame.groupby(by, sort=False).ngroup().to_numpy()
     subs = pd.DataFrame({"gid": gid, "long": frame[count].to_numpy(),
-                         "sub": [_sub_phrases(p) for p in frame["phrase"].to_numpy()]}).explode("sub").dropna()
+                         "sub": [_sub_phrases(p) for p in frame["phrase"].to_numpy()]})
+    subs = subs.explode("sub").dropna()
     short = pd.DataFrame({"gid": gid, "sub": frame["phrase"].to_numpy(), "n": frame[count].to_numpy(),
                           "i": np.arange(len(frame))})
     hits = short.merge(subs, on=["gid", "sub"])
@@ -440,7 +445,8 @@ def praised_features(x, vocab, reviews: pd.DataFrame, listings: pd.DataFrame, *,
     if pos.size == 0:
         return empty
     mem = listings[["product_id", "set_id", "brand", "is_own"]].drop_duplicates(["product_id", "set_id"])
-    link = pd.DataFrame({"r": pos, "product_id": reviews["product_id"].to_numpy()[pos]}).merge(mem, on="product_id")
+    link = pd.DataFrame({"r": pos, "product_id": reviews["product_id"].to_numpy()[pos]})
+    link = link.merge(mem, on="product_id")
     if link.empty:
         return empty
     link["side"] = np.where(link["is_own"].to_numpy(dtype=bool), "\x00own", link["brand"].astype("str"))
@@ -506,12 +512,14 @@ def praised_features(x, vocab, reviews: pd.DataFrame, listings: pd.DataFrame, *,
     cols = out["col"].to_numpy()
     rows_c = loc.rows(out["g"].to_numpy(), cols)
     rows_o = loc.rows(out["g_o"].to_numpy(), cols)
-    out["snippet"] = _snippets(texts, np.where(rows_c >= 0, rr[np.clip(rows_c, 0, None)], -1), out["phrase"].to_numpy())
+    out["snippet"] = _snippets(texts, np.where(rows_c >= 0, rr[np.clip(rows_c, 0, None)], -1),
+                               out["phrase"].to_numpy())
     out["own_snippet"] = _snippets(texts, np.where(rows_o >= 0, rr[np.clip(rows_o, 0, None)], -1),
                                    out["phrase"].to_numpy())
     out["comp_mentions"] = out["y"].astype("int64")
     out["own_mentions"] = out["y_o"].astype("int64")
-    out = out.astype({"set_id": "str", "brand": "str", "phrase": "str", "snippet": "str", "own_snippet": "str"})
+    out = out.astype({"set_id": "str", "brand": "str", "phrase": "str", "snippet": "str",
+                      "own_snippet": "str"})
     out = out.sort_values(["set_id", "z"], ascending=[True, False], kind="stable")
     return out[FEATURE_COLUMNS].reset_index(drop=True)
 
@@ -546,8 +554,9 @@ def mine(reviews: pd.DataFrame, listings: pd.DataFrame | None = None, *, top_n: 
     phrases = product_phrases(x, vocab, clean, top_n=top_n, min_count=min_count, prior_weight=prior_weight,
                               z_min=phrase_z_min)
     if listings is not None:
-        features = praised_features(x, vocab, clean, listings, top_n=min(top_n, 5), min_count=feature_min_count,
-                                    prior_weight=prior_weight, z_min=feature_z_min, min_ratio=min_ratio)
+        features = praised_features(x, vocab, clean, listings, top_n=min(top_n, 5),
+                                    min_count=feature_min_count, prior_weight=prior_weight,
+                                    z_min=feature_z_min, min_ratio=min_ratio)
         if not listings["is_own"].astype(bool).any():
             notes.append(("comp.note.no_own_reviews", {}))
     else:
