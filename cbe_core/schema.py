@@ -279,8 +279,85 @@ SHIPMENTS = Table(
     "shipment history: one row per parcel; status delivered / lost / returned / in_transit",
 )
 
+# Amazon Sponsored Products "Search term" report (and its peers): one row per day (or period), campaign,
+# ad group, targeting and customer search term. Real headers: "Customer Search Term", "7 Day Total Orders (#)",
+# "7 Day Total Sales " (with Amazon's trailing space), "14 Day Total Sales (₹)" (see tests/data/layouts/).
+SEARCH_TERMS = Table(
+    "search_terms",
+    (
+        C("date", "date", True, "day", "start date", "日期", "开始日期"),
+        C("campaign", "text", True, "campaign name", "广告活动", "广告活动名称", "广告计划"),
+        C("search_term", "text", True, "customer search term", "search term", "客户搜索词", "搜索词",
+          "用户搜索词"),
+        C("impressions", "int", True, "曝光", "曝光量", "展示次数", "展现量"),
+        C("clicks", "int", True, "点击", "点击量", "点击次数"),
+        C("spend", "money", True, "cost", "total cost", "花费", "广告花费", "支出"),
+        C("orders", "int", True, "7 day total orders (#)", "14 day total orders (#)", "purchases",
+          "广告订单", "广告订单数", "订单数"),
+        C("sales", "money", True, "7 day total sales", "14 day total sales", "广告销售额", "销售额"),
+        C("ad_group", "text", False, "ad group name", "ad group", "广告组", "广告组名称"),
+        C("targeting", "text", False, "keyword", "keyword text", "投放", "关键词", "投放词"),
+        C("match_type", "category", False, "匹配类型"),
+        C("units", "int", False, "7 day total units (#)", "14 day total units (#)", "units", "广告销量"),
+        C("sku", "id", False, "advertised sku", "广告sku"),
+        C("portfolio", "text", False, "portfolio name", "广告组合"),
+        C("currency", "category", False, "货币", "币种"),
+        C("date_end", "date", False, "end date", "结束日期",
+          help="last day covered by the row (period reports)"),
+    ),
+    "per day (or period), campaign, ad group, targeting and customer search term",
+)
+
+# Stock per day (snapshot), SKU and warehouse: FBA, an overseas warehouse, the home warehouse.
+INVENTORY = Table(
+    "inventory",
+    (
+        C("date", "date", True, "snapshot date", "snapshot-date", "as of", "日期", "库存日期", "统计日期"),
+        C("sku", "id", True, "seller sku", "seller-sku", "merchant sku", "商品编码", "sku编码", "货号"),
+        C("on_hand", "int", True, "available", "afn-fulfillable-quantity", "fulfillable", "quantity",
+          "可用库存", "可售库存", "在库", "库存"),
+        C("warehouse", "category", False, "fulfillment center", "仓库", "仓库名称",
+          help="FBA, an overseas warehouse, the home warehouse"),
+        C("inbound", "int", False, "inbound quantity", "inbound-quantity", "在途", "在途库存"),
+        C("reserved", "int", False, "reserved quantity", "reserved-quantity", "afn-reserved-quantity",
+          "预留", "预留库存"),
+        C("unit_cost", "money", False, "cost", "成本", "采购成本"),
+    ),
+    "stock on hand, inbound and reserved per day (snapshot), sku and warehouse",
+)
+
+# Payment transactions (Amazon's Payments "Date Range Report"): one row per order, refund, fee,
+# adjustment or transfer, amounts in the marketplace's currency; negative amounts are charges.
+TRANSACTIONS = Table(
+    "transactions",
+    (
+        C("date", "datetime", True, "date/time", "posted date", "日期", "时间"),
+        C("type", "category", True, "transaction type", "类型", "交易类型"),
+        C("total", "money", True, "amount", "合计", "总计"),
+        C("order_id", "id", False, "order id", "订单号"),
+        C("sku", "id", False, "商品编码"),
+        C("description", "text", False, "描述"),
+        C("quantity", "int", False, "数量"),
+        C("marketplace", "category", False, "站点"),
+        C("fulfillment", "category", False, "fulfilment", "配送方式"),
+        C("product_sales", "money", False, "商品销售额"),
+        C("shipping_credits", "money", False, "postage credits", "运费抵扣"),
+        C("gift_wrap_credits", "money", False, "礼品包装抵扣"),
+        C("promotional_rebates", "money", False, "促销返点"),
+        C("selling_fees", "money", False, "销售佣金"),
+        C("fba_fees", "money", False, "fba 费用"),
+        C("other_transaction_fees", "money", False, "其他交易费用"),
+        C("other", "money", False, "其他"),
+        C("settlement_id", "id", False, "结算编号"),
+        C("currency", "category", False, "货币", "币种"),
+    ),
+    "payment transactions: one row per order, refund, fee, adjustment or transfer",
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (ORDERS, TRAFFIC, ADS, PRODUCTS, COMPETITORS, REVIEWS, RATE_CARDS, SHIPMENTS)
+    t.name: t
+    for t in (ORDERS, TRAFFIC, ADS, PRODUCTS, COMPETITORS, REVIEWS, RATE_CARDS, SHIPMENTS, SEARCH_TERMS,
+              INVENTORY, TRANSACTIONS)
 }
 
 

@@ -12,7 +12,7 @@ import json
 import sys
 from datetime import date
 
-TABLES = ("orders", "traffic", "ads", "products", "competitors", "reviews", "rate_cards", "shipments")
+from ..schema import TABLES
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -130,6 +130,20 @@ _NAMED_EXAMPLES = {
     "weight_kg": ("0.45", "1.2"),
     "transit_days_min": ("7", "3"),
     "transit_days_max": ("15", "6"),
+    "search_term": ("bamboo cutting board", "cutting board large"),
+    "ad_group": ("Cutting boards", "Spatulas"),
+    "targeting": ("cutting board", "close-match"),
+    "match_type": ("BROAD", "-"),
+    "portfolio": ("Kitchen", "Kitchen"),
+    "on_hand": ("120", "35"),
+    "inbound": ("200", "0"),
+    "reserved": ("4", "1"),
+    "warehouse": ("FBA", "home"),
+    "type": ("Order", "Refund"),
+    "marketplace": ("amazon.com", "amazon.com"),
+    "fulfillment": ("Amazon", "Amazon"),
+    "settlement_id": ("12345678901", "12345678901"),
+    "description": ("Bamboo cutting board", "Bamboo cutting board"),
 }
 
 
