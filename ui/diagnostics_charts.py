@@ -8,7 +8,6 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from cbe_core import abtest
 from cbe_core import diagnostics as dg
 from ui import charts
 
@@ -206,8 +205,8 @@ def anomaly_chart(daily: pd.DataFrame, flags: pd.DataFrame, metric: str, t: Tran
     return (line + dots).properties(height=320)
 
 
-def ab_result(ab: abtest.AbResult, lift: float, t: Translate) -> None:
-    """The experiment's verdict, its five numbers, the interval and the sessions still needed."""
+def ab_result(ab, lift: float, t: Translate) -> None:
+    """The verdict of an ``abtest.AbResult``, its five numbers, the interval and the sessions still needed."""
     verdict_box = {"ship_b": st.success, "keep_a": st.warning, "keep_testing": st.info}[ab.verdict]
     verdict_box(f"**{t(f'diag.ab.verdict.{ab.verdict}')}** · {t(f'diag.ab.verdict_help.{ab.verdict}')}")
     m1, m2, m3, m4, m5 = st.columns(5)
