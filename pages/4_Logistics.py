@@ -1,16 +1,13 @@
-"""Logistics simulator: cost against delivery time for every way to ship, best mix, carriers, reorder point."""
+"""Logistics simulator: cost against delivery time of every way to ship, best mix, carriers, reorder point."""
 
-import hashlib
-
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from cbe_core import logistics as lg
 from cbe_core.export import write_workbook
 from ui import charts
-from ui.cache import cached
-from ui.logistics_charts import breakdown_chart, days_histogram, tradeoff_chart
+from ui import logistics_charts as lc
+from ui.cache import cached, content_digest
 from ui.shell import start_page
 
 ctx = start_page("logistics")
@@ -24,29 +21,23 @@ if base_cards is None:
     base_cards = lg.default_rate_cards()
 dests = sorted(base_cards["dest"].astype(str).str.upper().unique())
 mode_label = {m: t(f"logi.mode.{m}") for m in charts.MODE_COLORS}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # ---- inputs -----------------------------------------------------------------------------------------
 c1, c2, c3, c4 = st.columns(4)
 skus = [""] + (sorted(products["sku"].astype(str)) if products is not None else [])
 sku = c1.selectbox(t("logi.in.sku"), skus, key="logi_sku", format_func=lambda s: s or t("logi.in.custom"))
-row = products.loc[products["sku"].astype(str) == sku].iloc[0] if sku else None
-
-
-def _default(col, fallback):
-    value = row.get(col) if row is not None else None
-    return float(value) if value is not None and pd.notna(value) and float(value) > 0 else fallback
-
-
+prefill = lc.parcel_defaults(products.loc[products["sku"].astype(str) == sku].iloc[0] if sku else None)
 dest = c2.selectbox(t("logi.in.dest"), dests, index=dests.index("US") if "US" in dests else 0, key="dest",
                     bind="query-params")
 volume = c3.number_input(t("logi.in.volume"), 1, 1_000_000, 300, step=50, key="logi_volume")
 promise = c4.number_input(t("logi.in.promise"), 1, 90, 10, key="logi_promise")
 d1, d2, d3, d4, d5 = st.columns(5)
-weight = d1.number_input(t("logi.in.weight"), 0.01, 500.0, _default("weight_kg", 0.8), key=f"logi_w_{sku}")
-length = d2.number_input(t("logi.in.length"), 0.1, 400.0, _default("length_cm", 30.0), key=f"logi_l_{sku}")
-width = d3.number_input(t("logi.in.width"), 0.1, 400.0, _default("width_cm", 20.0), key=f"logi_wd_{sku}")
-height = d4.number_input(t("logi.in.height"), 0.1, 400.0, _default("height_cm", 10.0), key=f"logi_h_{sku}")
-value = d5.number_input(t("logi.in.value"), 0.0, 100_000.0, _default("price", 25.0), key=f"logi_v_{sku}")
+weight = d1.number_input(t("logi.in.weight"), 0.01, 500.0, prefill["weight_kg"], key=f"logi_w_{sku}")
+length = d2.number_input(t("logi.in.length"), 0.1, 400.0, prefill["length_cm"], key=f"logi_l_{sku}")
+width = d3.number_input(t("logi.in.width"), 0.1, 400.0, prefill["width_cm"], key=f"logi_wd_{sku}")
+height = d4.number_input(t("logi.in.height"), 0.1, 400.0, prefill["height_cm"], key=f"logi_h_{sku}")
+value = d5.number_input(t("logi.in.value"), 0.0, 100_000.0, prefill["price"], key=f"logi_v_{sku}")
 with st.expander(t("logi.in.settings")):
     e1, e2, e3, e4 = st.columns(4)
     late_cost = e1.number_input(t("logi.in.late_cost"), 0.0, 1000.0, 2.0, key="logi_late")
@@ -69,8 +60,9 @@ with cards_box:
     st.subheader(t("logi.h.duties"))
     st.caption(t("logi.note.estimate"))
     all_rules = lg.default_duty_rules()
-    rules = st.data_editor(all_rules.loc[all_rules["dest"] == dest].reset_index(drop=True), num_rows="dynamic",
-                           key=f"logi_rules_{dest}", hide_index=True, width="stretch")
+    dest_rules = all_rules.loc[all_rules["dest"] == dest].reset_index(drop=True)
+    rules = st.data_editor(dest_rules, num_rows="dynamic", key=f"logi_rules_{dest}", hide_index=True,
+                           width="stretch")
 cards = cards.loc[cards["mode"].astype(str).isin(modes)] if modes else cards
 if cards.empty:
     answer.warning(t("err.logi.no_cards"))
@@ -90,97 +82,47 @@ feasible["mode_label"] = feasible["mode"].map(mode_label)
 with answer:
     if q.best_value is None:
         st.warning(t("logi.kpi.none"))
-    cols = st.columns(3)
-    for col, kind in zip(cols, ("best_value", "cheapest", "fastest")):
-        service = getattr(q, kind)
-        if service is None:
-            col.metric(t(f"logi.rec.{kind}"), "—")
-            continue
-        r = opts.loc[opts["service"] == service].iloc[0]
-        col.metric(t(f"logi.rec.{kind}"), service)
-        col.caption(t("logi.kpi.cost_days", cost=f"${r.expected_cost_per_order:,.2f}", days=f"{r.p90_days:.1f}",
-                      on_time=f"{r.on_time_probability:.0%}"))
+    for col, kind in zip(st.columns(3), lc.RECOMMENDATIONS):
+        lc.recommendation_card(col, kind, q, t)
     for note in q.notes:
         st.caption(t(note))
 
 # ---- evidence -----------------------------------------------------------------------------------------
-color = alt.Color("mode_label:N", title=t("logi.col.mode"),
-                  scale=charts.scale(charts.MODE_COLORS, labels=mode_label))
-rec_label: dict[str, str] = {}
-for k in ("best_value", "cheapest", "fastest"):
-    if getattr(q, k):
-        rec_label[getattr(q, k)] = " · ".join(filter(None, [rec_label.get(getattr(q, k)), t(f"logi.rec.{k}")]))
-feasible["rec"] = feasible["service"].map(rec_label).fillna("")
+color = lc.mode_color(mode_label, t)
+feasible["rec"] = feasible["service"].map(lc.recommendation_labels(q, t)).fillna("")
 with evidence:
     st.subheader(t("logi.h.tradeoff"))
     st.caption(t("logi.h.tradeoff_help"))
-    st.altair_chart(tradeoff_chart(feasible, color, t), width="stretch")
+    st.altair_chart(lc.tradeoff_chart(feasible, color, t), width="stretch")
 
     st.subheader(t("logi.h.breakdown"))
-    st.altair_chart(breakdown_chart(feasible, t), width="stretch")
+    st.altair_chart(lc.breakdown_chart(feasible, t), width="stretch")
 
     with st.expander(t("logi.h.options")):
-        table = opts.assign(
-            mode=opts["mode"].map(mode_label),
-            reason=[lg.describe_reason(r, a, lim, ctx.lang) for r, a, lim in
-                    zip(opts["reason"], opts["reason_actual"], opts["reason_limit"])],
-            time_source=opts["time_source"].map(lambda s: t(f"logi.time.{s}")))
-        show = ["service", "mode", "chargeable_weight_kg", "cost_per_order", "duty", "vat", "expected_cost_per_order",
-                "landed_cost", "p50_days", "p90_days", "on_time_probability", "time_source", "duty_rule", "reason",
-                "confidence", "source"]
-        names = {"service": "logi.col.service", "mode": "logi.col.mode", "chargeable_weight_kg": "logi.col.chargeable",
-                 "cost_per_order": "logi.col.cost", "duty": "logi.cost.duty", "vat": "logi.cost.vat",
-                 "expected_cost_per_order": "logi.col.expected", "landed_cost": "logi.col.landed",
-                 "p50_days": "logi.col.p50", "p90_days": "logi.col.p90", "on_time_probability": "logi.col.on_time",
-                 "time_source": "logi.col.time_source", "duty_rule": "logi.col.duty", "reason": "logi.col.reason",
-                 "confidence": "logi.col.confidence", "source": "logi.col.source"}
-        export_options = table[show].rename(columns={c: t(k) for c, k in names.items()})
+        export_options = lc.options_table(opts, mode_label, ctx.lang, t)
         st.dataframe(export_options, hide_index=True, width="stretch")
 
     # ---- mix and Monte Carlo
     st.subheader(t("logi.h.mix"))
     g1, g2 = st.columns(2)
     target = g1.slider(t("logi.mix.target"), 50, 99, 90, key="logi_target")
-    stock_share = g2.slider(t("logi.mix.stock_share"), 0, 100, 50, key="logi_stock_share", help=t("logi.mix.stock_help"))
-    mkey = hashlib.sha256(repr(sorted((k, repr(v)) for k, v in params.items() if k not in ("cards", "rules"))).encode()
-                          + pd.util.hash_pandas_object(cards, index=False).to_numpy().tobytes()
-                          + pd.util.hash_pandas_object(rules, index=False).to_numpy().tobytes()).hexdigest()
+    stock_share = g2.slider(t("logi.mix.stock_share"), 0, 100, 50, key="logi_stock_share",
+                            help=t("logi.mix.stock_help"))
+    mkey = content_digest({k: v for k, v in params.items() if k not in ("cards", "rules")}, cards, rules)
     mix, sim = cached(lg.mix_and_simulate, key + mkey, opts, target=target / 100, volume=float(volume),
                       promise_days=float(promise), late_cost=late_cost, goods_cost=value,
                       stock_max_share=stock_share / 100)
     m1, m2 = st.columns(2)
     with m1:
-        if mix.feasible:
-            st.success(t("logi.mix.result", cost=f"${mix.cost_per_order:,.2f}", monthly=f"${mix.monthly_cost:,.0f}",
-                         on_time=f"{mix.on_time:.1%}"))
-            st.caption(t("logi.mix.marginal", cost=f"${mix.marginal_cost_per_pp:,.3f}"))
-            if mix.cheapest_single:
-                st.caption(t("logi.mix.single", service=mix.cheapest_single, cost=f"${mix.cheapest_single_cost:,.2f}"))
-            shares = mix.shares.assign(mode_label=mix.shares["mode"].map(mode_label))
-            st.altair_chart(alt.Chart(shares).mark_bar().encode(
-                y=alt.Y("service:N", title=None), x=alt.X("share:Q", title=t("logi.col.share"), axis=alt.Axis(format="%")),
-                color=color, tooltip=[alt.Tooltip("service:N", title=t("logi.col.service")),
-                                      alt.Tooltip("share:Q", title=t("logi.col.share"), format=".1%"),
-                                      alt.Tooltip("orders:Q", title=t("logi.col.orders"), format=",.0f")]
-            ).properties(height=max(80, 40 * len(shares))), width="stretch")
-        else:
-            st.warning(t("logi.note.mix_infeasible"))
+        lc.mix_result(mix, mode_label, color, t)
     with m2:
         st.caption(t("logi.mix.curve"))
-        curve = mix.curve.loc[mix.curve["feasible"]]
-        st.altair_chart(alt.Chart(curve).mark_line(point=True).encode(
-            x=alt.X("target:Q", title=t("logi.col.target"), axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
-            y=alt.Y("cost_per_order:Q", title=t("logi.col.cost_per_order"), scale=alt.Scale(zero=False)),
-            tooltip=[alt.Tooltip("target:Q", title=t("logi.col.target"), format=".1%"),
-                     alt.Tooltip("cost_per_order:Q", title=t("logi.col.cost_per_order"), format="$.2f")]
-        ).properties(height=220), width="stretch")
+        st.altair_chart(lc.mix_curve_chart(mix.curve, t), width="stretch")
 
     if sim is not None:
         st.subheader(t("logi.h.montecarlo"))
-        st.caption(t("logi.mc.summary", runs=sim.runs, orders=f"{sim.orders:,}", p05=f"${sim.cost_p05:,.0f}",
-                     p50=f"${sim.cost_p50:,.0f}", p95=f"${sim.cost_p95:,.0f}", on_time=f"{sim.on_time_rate:.1%}",
-                     lost=f"{sim.loss_rate:.2%}"))
-        st.altair_chart(days_histogram(sim.days_histogram, mode_label, color, t), width="stretch")
+        st.caption(lc.simulation_summary(sim, t))
+        st.altair_chart(lc.days_histogram(sim.days_histogram, mode_label, color, t), width="stretch")
 
     # ---- carrier scorecard
     st.subheader(t("logi.h.scorecard"))
@@ -190,18 +132,12 @@ with evidence:
     else:
         scorecard = cached(lg.carrier_scorecard, key, shipments)
         for f in scorecard.flags.itertuples(index=False):
-            st.warning(lg.describe_flag(f.carrier, f.flag, f.value, f.baseline, ctx.lang), icon=":material/warning:")
+            st.warning(lg.describe_flag(f.carrier, f.flag, f.value, f.baseline, ctx.lang),
+                       icon=":material/warning:")
         if scorecard.flags.empty:
             st.success(t("logi.sc.ok"))
-        sc_cols = {"carrier": "logi.col.carrier", "shipments": "logi.col.shipments", "score": "logi.col.score",
-                   "on_time_rate": "logi.col.on_time", "loss_rate": "logi.col.loss_rate",
-                   "median_days": "logi.col.median_days", "p90_days": "logi.col.p90",
-                   "spread_days": "logi.col.spread_days", "cs_hours": "logi.col.cs_hours"}
-        sc = scorecard.carriers[list(sc_cols)].rename(columns={c: t(k) for c, k in sc_cols.items()})
-        st.dataframe(sc, hide_index=True, width="stretch", column_config={
-            t("logi.col.score"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f"),
-            t("logi.col.on_time"): st.column_config.NumberColumn(format="percent"),
-            t("logi.col.loss_rate"): st.column_config.NumberColumn(format="percent")})
+        table, config = lc.scorecard_table(scorecard.carriers, t)
+        st.dataframe(table, hide_index=True, width="stretch", column_config=config)
         st.caption(t("logi.sc.weights", days=scorecard.recent_days))
 
     # ---- reorder panel
@@ -217,29 +153,21 @@ with evidence:
         level = r4.slider(t("logi.ro.level"), 80, 99, 95, key="logi_level")
         s_row = stock.loc[stock["service"] == service].iloc[0]
         lead, lead_sd = lg.lead_time_stats(s_row["lead_days_min"], s_row["lead_days_max"])
-        if sku and orders is not None:
+        own_demand = bool(sku) and orders is not None
+        if own_demand:
             d, sd = lg.demand_stats(orders, sku, dest)
         else:
             d, sd = float(volume) / lg.DAYS_PER_MONTH, (float(volume) / lg.DAYS_PER_MONTH) ** 0.5
         if d <= 0:
             st.info(t("logi.ro.no_demand"))
         else:
-            card_row = cards.loc[cards["service"] == service].iloc[0]
-            rate = card_row.get("storage_per_cbm_month")
-            ro = lg.reorder_point(d, sd, lead, lead_sd, service_level=level / 100, on_hand=on_hand, on_order=on_order,
-                                  unit_volume_cbm=length * width * height / 1e6,
+            rate = cards.loc[cards["service"] == service].iloc[0].get("storage_per_cbm_month")
+            ro = lg.reorder_point(d, sd, lead, lead_sd, service_level=level / 100, on_hand=on_hand,
+                                  on_order=on_order, unit_volume_cbm=length * width * height / 1e6,
                                   storage_per_cbm_month=float(rate) if pd.notna(rate) else 0.0)
-            st.caption(t("logi.ro.demand" if sku and orders is not None else "logi.ro.demand_assumed", d=f"{d:.1f}",
-                         sd=f"{sd:.1f}", sku=sku, dest=dest, L=f"{lead:.0f}", sL=f"{lead_sd:.1f}"))
-            k = st.columns(5)
-            k[0].metric(t("logi.ro.safety_stock"), f"{ro.safety_stock:,.0f}")
-            k[1].metric(t("logi.ro.rop"), f"{ro.reorder_point:,.0f}")
-            k[2].metric(t("logi.ro.cover"), f"{ro.days_of_cover:,.0f}")
-            k[3].metric(t("logi.ro.risk"), f"{ro.stockout_risk:.0%}")
-            k[4].metric(t("logi.ro.overstock"), f"${ro.overstock_storage_per_month:,.2f}")
-            if ro.reorder_now:
-                st.warning(t("logi.ro.reorder_now"))
-            st.caption(t("logi.ro.formula"))
+            demand = t("logi.ro.demand" if own_demand else "logi.ro.demand_assumed", d=f"{d:.1f}",
+                       sd=f"{sd:.1f}", sku=sku, dest=dest, L=f"{lead:.0f}", sL=f"{lead_sd:.1f}")
+            lc.reorder_result(ro, demand, t)
 
     sheets = {t("logi.sheet.options"): export_options, t("logi.sheet.cards"): cards}
     if mix.feasible:
@@ -247,4 +175,4 @@ with evidence:
     if scorecard is not None:
         sheets[t("logi.sheet.scorecard")] = scorecard.carriers
     st.download_button(t("logi.download"), write_workbook(sheets), file_name=f"shipping_{dest}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="logi_xlsx")
+                       mime=XLSX, key="logi_xlsx")

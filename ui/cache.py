@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from collections.abc import Callable
 from typing import Any
@@ -33,7 +34,8 @@ def _freeze(value: Any) -> Any:
         items = [_freeze(v) for v in value]
         return tuple(sorted(items, key=repr)) if isinstance(value, (set, frozenset)) else tuple(items)
     if isinstance(value, pd.DataFrame):  # small editable tables (rate cards, benchmarks): hash content
-        return ("frame", int(pd.util.hash_pandas_object(value, index=True).sum()), tuple(map(str, value.columns)))
+        digest = int(pd.util.hash_pandas_object(value, index=True).sum())
+        return ("frame", digest, tuple(map(str, value.columns)))
     return repr(value)
 
 
@@ -44,3 +46,14 @@ def cached(fn: Callable, data_key: str, *frames: Any, **params: Any) -> Any:
     """
     fn_path = f"{fn.__module__}.{fn.__qualname__}"
     return _run(fn_path, data_key, _freeze(params), frames, params)
+
+
+def content_digest(params: dict[str, Any], *frames: Any) -> str:
+    """SHA-256 of plain parameters (by ``repr``, sorted by name) and of frames by content (not index):
+    a cache key for a call whose frames are passed positionally to :func:`cached`."""
+    import pandas as pd
+
+    digest = hashlib.sha256(repr(sorted((k, repr(v)) for k, v in params.items())).encode())
+    for frame in frames:
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()

@@ -40,13 +40,15 @@ NEUTRAL_COLOR = "#bababa"
 MAX_MARKS = 5000
 
 
-def scale(mapping: dict[str, str], domain: list[str] | None = None, labels: dict[str, str] | None = None) -> alt.Scale:
+def scale(mapping: dict[str, str], domain: list[str] | None = None,
+          labels: dict[str, str] | None = None) -> alt.Scale:
     """An Altair colour scale that fixes each key's colour (keys absent from the data are fine).
 
     With ``labels`` (key -> translated label) the domain is the labels, for charts whose field holds
     the translated text.
     """
     keys = list(domain) if domain is not None else list(mapping)
+    colors = [mapping.get(k, NEUTRAL_COLOR) for k in keys]
     if labels:
-        return alt.Scale(domain=[labels.get(k, k) for k in keys], range=[mapping.get(k, NEUTRAL_COLOR) for k in keys])
-    return alt.Scale(domain=keys, range=[mapping.get(k, NEUTRAL_COLOR) for k in keys])
+        return alt.Scale(domain=[labels.get(k, k) for k in keys], range=colors)
+    return alt.Scale(domain=keys, range=colors)

@@ -54,7 +54,8 @@ def sha256(data: bytes) -> str:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, ttl=6 * 3600)
-def _read_cached(content_key: str, table: str, filename: str, mapping: tuple, period: tuple | None, _data: bytes):
+def _read_cached(content_key: str, table: str, filename: str, mapping: tuple, period: tuple | None,
+                 _data: bytes):
     from cbe_core import ingest
 
     return ingest.read_table(_data, table, filename=filename, mapping=dict(mapping) or None,

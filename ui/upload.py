@@ -123,7 +123,8 @@ def _mapping_form(table, spec, inspection, entry, lang) -> None:
             default = current.get(col.name)
             index = options.index(default) if default in options else 0
             label = col.name + (" *" if col.required else "")
-            chosen[col.name] = cols[i % 3].selectbox(label, options, index=index, key=f"map_{table}_{col.name}")
+            chosen[col.name] = cols[i % 3].selectbox(label, options, index=index,
+                                                     key=f"map_{table}_{col.name}")
         if st.form_submit_button(t("data.load", lang), type="primary"):
             entry["mapping"] = {k: v for k, v in chosen.items() if v != none}
             st.rerun()
@@ -136,6 +137,7 @@ def _period_form(table, entry, lang) -> None:
     default = entry.get("period") or (today - timedelta(days=30), today - timedelta(days=1))
     with st.form(f"period_{table}"):
         value = st.date_input(t("data.period", lang), value=default, key=f"period_{table}_in")
-        if st.form_submit_button(t("data.load", lang), type="primary") and isinstance(value, tuple) and len(value) == 2:
+        submitted = st.form_submit_button(t("data.load", lang), type="primary")
+        if submitted and isinstance(value, tuple) and len(value) == 2:
             entry["period"] = (value[0], value[1])
             st.rerun()
