@@ -64,11 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for i in range(args.repeat):
         t_snap, _ = timed(cp.analyze, comp)
-        t_rev, _ = timed(rv.mine, reviews, comp.drop_duplicates("product_id").rename(columns={"category": "set_id"})
+        t_rev, _ = timed(rv.mine, reviews,
+                         comp.drop_duplicates("product_id").rename(columns={"category": "set_id"})
                          [["product_id", "set_id", "brand", "is_own"]])
         t_all, res = timed(cp.analyze, comp, reviews)
         t_ours, _ = timed(rv._word_ngrams, english, 2, rv._stop_words())
-        peer = CountVectorizer(ngram_range=(1, 3), binary=True, token_pattern=r"(?u)\b[^\W\d_][\w']*\b", min_df=2)
+        peer = CountVectorizer(ngram_range=(1, 3), binary=True, token_pattern=r"(?u)\b[^\W\d_][\w']*\b",
+                               min_df=2)
         t_peer, _ = timed(peer.fit_transform, english)
         rows.append((t_snap, t_rev, t_all, t_ours, t_peer))
         print(f"run {i + 1}: snapshots {t_snap:.2f} s, reviews {t_rev:.2f} s, full analyze {t_all:.2f} s; "

@@ -62,7 +62,8 @@ def diagnose(orders, traffic, ads, products):
 
 
 def peer(orders):
-    o = orders.assign(date=orders["order_date"].dt.normalize(), revenue=orders["quantity"] * orders["unit_price"])
+    o = orders.assign(date=orders["order_date"].dt.normalize(),
+                      revenue=orders["quantity"] * orders["unit_price"])
     return o.groupby(["date", "sku"]).agg(revenue=("revenue", "sum"), units=("quantity", "sum"),
                                           orders=("order_id", "nunique"))
 
@@ -94,7 +95,8 @@ def main(argv=None) -> int:
     diagnose(orders, traffic, ads, products)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"diagnosis (KPIs x3 periods, comparison, decomposition, tables, anomalies, {len(res.findings)} findings): "
+    print(f"diagnosis (KPIs x3 periods, comparison, decomposition, tables, anomalies, "
+          f"{len(res.findings)} findings): "
           f"median {med:.2f} s  runs {', '.join(f'{x:.2f}' for x in runs)}")
     print(f"peer (pandas groupby day x sku: revenue, units, nunique orders): median {pmed:.2f} s")
     print(f"ratio diagnosis / peer: {med / pmed:.2f}x")

@@ -147,14 +147,17 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     csv_path, xlsx_path = write_files(directory, args.lines, args.xlsx_lines)
     print(f"files: {csv_path.name} ({csv_path.stat().st_size / 1e6:.0f} MB), "
-          f"{xlsx_path.name} ({xlsx_path.stat().st_size / 1e6:.0f} MB), written in {time.perf_counter() - t0:.1f} s")
+          f"{xlsx_path.name} ({xlsx_path.stat().st_size / 1e6:.0f} MB), "
+          f"written in {time.perf_counter() - t0:.1f} s")
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
     results: dict[str, list[dict]] = {}
-    plan = [("pandas-csv", csv_path), ("ours-csv", csv_path), ("ours-xlsx", xlsx_path), ("openpyxl-xlsx", xlsx_path)]
+    plan = [("pandas-csv", csv_path), ("ours-csv", csv_path), ("ours-xlsx", xlsx_path),
+            ("openpyxl-xlsx", xlsx_path)]
     for _ in range(args.runs):  # interleaved, so load changes hit every path alike
         for kind, path in plan:
             results.setdefault(kind, []).append(_run(kind, path))
-    med = {k: {m: statistics.median(r[m] for r in runs) for m in ("wall", "cpu", "peak_mb")} for k, runs in results.items()}
+    med = {k: {m: statistics.median(r[m] for r in runs) for m in ("wall", "cpu", "peak_mb")}
+           for k, runs in results.items()}
     print(f"\n{'path':15s} {'wall s':>8s} {'cpu s':>8s} {'peak MB':>8s}   (median of {args.runs})")
     for kind, _ in plan:
         m = med[kind]
@@ -165,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     peak = max(med["ours-csv"]["peak_mb"], med["ours-xlsx"]["peak_mb"])
     print(f"\nCSV  ours / pandas.read_csv(parse_dates): {csv_ratio:.2f}x wall, {csv_cpu_ratio:.2f}x cpu "
           f"(target <= 1.5x wall) {'OK' if csv_ratio <= 1.5 else 'MISSED'}")
-    print(f"XLSX openpyxl / ours: {xlsx_speedup:.1f}x faster (target >= 4x) {'OK' if xlsx_speedup >= 4 else 'MISSED'}")
+    print(f"XLSX openpyxl / ours: {xlsx_speedup:.1f}x faster (target >= 4x) "
+          f"{'OK' if xlsx_speedup >= 4 else 'MISSED'}")
     print(f"peak memory of our reader: {peak:.0f} MB (target < 1024 MB) {'OK' if peak < 1024 else 'MISSED'}")
     if tmp is not None:
         tmp.cleanup()

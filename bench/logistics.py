@@ -104,8 +104,10 @@ def main() -> None:
         rng.random(100_000)
         draw_times.append(time.perf_counter() - t0)
         print(
-            f"run {r + 1}: quote {q_times[-1]:.3f} s ({len(table):,} options), loop peer {loop_times[-1]:.2f} s; "
-            f"Monte Carlo {mc_times[-1]:.3f} s ({sim.orders * sim.runs:,} orders), bare draws {draw_times[-1]:.4f} s"
+            f"run {r + 1}: quote {q_times[-1]:.3f} s ({len(table):,} options), "
+            f"loop peer {loop_times[-1]:.2f} s; "
+            f"Monte Carlo {mc_times[-1]:.3f} s ({sim.orders * sim.runs:,} orders), "
+            f"bare draws {draw_times[-1]:.4f} s"
         )
         del k
 

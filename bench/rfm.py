@@ -81,7 +81,8 @@ def pandas_recipe(orders: pd.DataFrame) -> pd.DataFrame:
 
 DUCKDB_SQL = """
 WITH lines AS (
-  SELECT customer_id, order_id, CAST(order_date AS DATE) AS day, quantity * unit_price AS value, quantity, unit_price
+  SELECT customer_id, order_id, CAST(order_date AS DATE) AS day, quantity * unit_price AS value, \
+quantity, unit_price
   FROM read_csv('{path}', header = true)
   WHERE lower(status) NOT IN ('cancelled', 'refunded') AND customer_id IS NOT NULL
 ),
@@ -171,7 +172,8 @@ def main() -> None:
 
         e2e_duck, duck_res = timed(duck, max(1, args.repeat // 2))
         print(f"[e2e]  CSV {size:.0f} MB: read_table + analyse median {e2e_ours:8.3f} s")
-        print(f"[e2e]  one DuckDB SQL query             median {e2e_duck:8.3f} s   ours/duckdb {e2e_ours / e2e_duck:5.2f}")
+        print(f"[e2e]  one DuckDB SQL query             median {e2e_duck:8.3f} s   "
+              f"ours/duckdb {e2e_ours / e2e_duck:5.2f}")
         if e2e_res is not None:
             same = len(duck_res) == len(e2e_res.customers)
             print(f"[e2e]  same customers scored: {same} ({len(e2e_res.customers):,} vs {len(duck_res):,})")
@@ -187,8 +189,9 @@ def main() -> None:
                                  customer_name="Name " + customers["customer_id"])
     t_export, data = timed(lambda: export.segments_workbook(customers), 3)
     export_peak = peak_mb(lambda: export.segments_workbook(customers))
-    print(f"[xlsx] {len(customers):,} customers (median of 3), {len(data) / 2**20:.1f} MB workbook: {t_export:.2f} s"
-          f"   (target < 10 s: {'OK' if t_export < 10 else 'MISSED'}); peak traced memory {export_peak:.0f} MB")
+    print(f"[xlsx] {len(customers):,} customers (median of 3), {len(data) / 2**20:.1f} MB workbook: "
+          f"{t_export:.2f} s   (target < 10 s: {'OK' if t_export < 10 else 'MISSED'}); "
+          f"peak traced memory {export_peak:.0f} MB")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"[mem]  peak resident set size of the whole run: {rss:.0f} MB")
 

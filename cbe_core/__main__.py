@@ -26,7 +26,8 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    top = argparse.ArgumentParser(prog="python -m cbe_core", description="CBE Decision Dashboard command line")
+    top = argparse.ArgumentParser(prog="python -m cbe_core",
+                                  description="CBE Decision Dashboard command line")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
         sub.add_parser(name, help=help_text, add_help=False)

@@ -187,7 +187,8 @@ def write_workbook(
             fmt = None
             if str(col) in number_formats:
                 key = number_formats[str(col)]
-                fmt = custom_fmts.get(key) or custom_fmts.setdefault(key, book.add_format({"num_format": key}))
+                fmt = custom_fmts.get(key) or custom_fmts.setdefault(
+                    key, book.add_format({"num_format": key}))
             if kind == "datetime":
                 values = pd.to_datetime(s)
                 has_time = bool((values.dropna() != values.dropna().dt.normalize()).any())

@@ -133,7 +133,8 @@ TRAFFIC = Table(
         C("source", "category", True, "traffic source", "referrer", "channel", "session source",
           "流量来源", "来源", "渠道"),
         C("sessions", "int", True, "visits", "访客数", "会话数", "访问量", "sessions - total"),
-        C("page_views", "int", False, "pageviews", "page views", "浏览量", "页面浏览量", "page views - total"),
+        C("page_views", "int", False, "pageviews", "page views", "浏览量", "页面浏览量",
+          "page views - total"),
         C("bounces", "int", False, "跳出次数", "跳出数"),
         C("add_to_cart", "int", False, "add to cart", "added to cart", "加购数", "加购次数", "加入购物车"),
         C("orders", "int", False, "订单数", "total order items"),
@@ -151,7 +152,8 @@ ADS = Table(
         C("spend", "money", True, "cost", "total cost", "花费", "广告花费", "支出"),
         C("clicks", "int", True, "点击", "点击量", "点击次数"),
         C("impressions", "int", True, "曝光", "曝光量", "展示次数", "展现量"),
-        C("ad_orders", "int", True, "orders", "purchases", "7 day total orders (#)", "广告订单", "广告订单数"),
+        C("ad_orders", "int", True, "orders", "purchases", "7 day total orders (#)", "广告订单",
+          "广告订单数"),
         C("ad_sales", "money", True, "sales", "7 day total sales", "广告销售额", "广告销售"),
         C("sku", "id", False, "advertised sku", "advertised product sku", "广告sku"),
         C("ad_units", "int", False, "units sold", "7 day total units (#)"),
@@ -244,7 +246,8 @@ RATE_CARDS = Table(
         C("loss_rate", "pct", False, "丢件率"),
         C("first_leg_per_kg", "money", False, "头程每公斤"),
         C("first_leg_per_cbm", "money", False, "头程每立方"),
-        C("first_leg_fixed", "money", False, "头程固定费", help="per inbound shipment, shared over its units"),
+        C("first_leg_fixed", "money", False, "头程固定费",
+          help="per inbound shipment, shared over its units"),
         C("lead_days_min", "float", False, "头程时效下限"),
         C("lead_days_max", "float", False, "头程时效上限"),
         C("storage_per_cbm_month", "money", False, "仓储费"),
@@ -280,8 +283,9 @@ SHIPMENTS = Table(
 )
 
 # Amazon Sponsored Products "Search term" report (and its peers): one row per day (or period), campaign,
-# ad group, targeting and customer search term. Real headers: "Customer Search Term", "7 Day Total Orders (#)",
-# "7 Day Total Sales " (with Amazon's trailing space), "14 Day Total Sales (₹)" (see tests/data/layouts/).
+# ad group, targeting and customer search term. Real headers: "Customer Search Term",
+# "7 Day Total Orders (#)", "7 Day Total Sales " (with Amazon's trailing space), "14 Day Total Sales (₹)"
+# (see tests/data/layouts/).
 SEARCH_TERMS = Table(
     "search_terms",
     (

@@ -93,8 +93,8 @@ def test_no_orders_gives_no_interval_but_a_verdict():
 
 @pytest.mark.parametrize(
     "args,match",
-    [((100, 120, 100, 5), "more orders"), ((0, 0, 100, 5), "no sessions"), ((100, -1, 100, 5), "whole number"),
-     ((100, 2.5, 100, 5), "whole number")],
+    [((100, 120, 100, 5), "more orders"), ((0, 0, 100, 5), "no sessions"),
+     ((100, -1, 100, 5), "whole number"), ((100, 2.5, 100, 5), "whole number")],
     ids=["orders-above-sessions", "no-sessions", "negative", "fraction"],
 )
 def test_bad_counts_are_refused(args, match):

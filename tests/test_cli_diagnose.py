@@ -78,8 +78,8 @@ def test_diagnose_sample_store_json_finds_the_planted_situations(capsys, root, m
 
 
 def test_abtest_json_worked_example(capsys):
-    code, out, err = _run(capsys, ["abtest", "--a-sessions", "1000", "--a-orders", "50", "--b-sessions", "1000",
-                                   "--b-orders", "70", "--json"])
+    code, out, err = _run(capsys, ["abtest", "--a-sessions", "1000", "--a-orders", "50",
+                                   "--b-sessions", "1000", "--b-orders", "70", "--json"])
     assert code == 0, err
     d = json.loads(out)
     assert d["rate_a"] == 0.05 and d["rate_b"] == 0.07
@@ -92,8 +92,8 @@ def test_abtest_json_worked_example(capsys):
 
 
 def test_abtest_text_in_chinese_and_bad_counts(capsys):
-    code, out, _ = _run(capsys, ["abtest", "--a-sessions", "20000", "--a-orders", "400", "--b-sessions", "20000",
-                                 "--b-orders", "520", "--lang", "zh"])
+    code, out, _ = _run(capsys, ["abtest", "--a-sessions", "20000", "--a-orders", "400",
+                                 "--b-sessions", "20000", "--b-orders", "520", "--lang", "zh"])
     assert code == 0 and "采用 B" in out
     code, _, err = _run(capsys, ["abtest", "--a-sessions", "10", "--a-orders", "50", "--b-sessions", "10",
                                  "--b-orders", "1"])

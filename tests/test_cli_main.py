@@ -37,7 +37,8 @@ def test_a_data_error_is_a_message_on_stderr_with_exit_2_and_no_traceback(tmp_pa
 
 
 def test_a_missing_file_is_a_message_not_a_traceback(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "cbe_core", "validate", "orders", str(tmp_path / "nope.csv")],
+    proc = subprocess.run([sys.executable, "-m", "cbe_core", "validate", "orders",
+                           str(tmp_path / "nope.csv")],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "nope.csv" in proc.stderr and "Traceback" not in proc.stderr

@@ -52,10 +52,12 @@ def test_rfm_writes_the_chosen_segments_to_a_workbook(orders_csv, tmp_path, caps
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Summary"] + [segs[k]["name"] for k in two]
     everything = tmp_path / "all.xlsx"
-    assert main(["rfm", str(orders_csv), "--out", str(everything), "--lang", "zh", "--as-of", "2026-02-01"]) == 0
+    assert main(["rfm", str(orders_csv), "--out", str(everything), "--lang", "zh",
+                 "--as-of", "2026-02-01"]) == 0
     wb = openpyxl.load_workbook(everything)
     assert wb.sheetnames[0] == "汇总" and len(wb.sheetnames) == 1 + len(present)
-    texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)]
     assert "'=cmd|' /C calc'!A0" in texts
 
 
@@ -87,7 +89,8 @@ def cdnow_csv(tmp_path_factory):
 
 
 def test_clv_json_has_the_documented_shape_and_the_published_fit(cdnow_csv, capsys):
-    assert main(["clv", str(cdnow_csv), "--calibration-end", CAL_END, "--holdout-end", HOLD_END, "--json"]) == 0
+    assert main(["clv", str(cdnow_csv), "--calibration-end", CAL_END, "--holdout-end", HOLD_END,
+                 "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"bgnbd", "gamma_gamma", "holdout"}
     assert set(out["bgnbd"]) == {"r", "alpha", "a", "b", "time_unit"}
@@ -121,5 +124,6 @@ def test_csv_and_frame_give_the_same_segments(orders_csv, capsys):
     frame, _ = read_table(io.BytesIO(ORDERS_CSV.encode()), "orders", filename="orders.csv")
     direct = rfm.analyse(frame).segments.set_index("segment")["customers"]
     main(["rfm", str(orders_csv), "--json"])
-    via_cli = pd.Series({k: v["customers"] for k, v in json.loads(capsys.readouterr().out)["segments"].items()})
+    via_cli = pd.Series({k: v["customers"]
+                         for k, v in json.loads(capsys.readouterr().out)["segments"].items()})
     assert direct.to_dict() == via_cli.to_dict()

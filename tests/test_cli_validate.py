@@ -15,7 +15,8 @@ DATA = ROOT / "tests" / "data" / "io"
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "cbe_core", "validate", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "cbe_core", "validate", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=120
     )
 
 
@@ -45,7 +46,8 @@ def test_text_report_in_chinese():
 
 
 def test_period_and_mapping_arguments():
-    res = cli("traffic", str(DATA / "traffic_amazon_business_child.csv"), "--from", "2026-03-01", "--to", "2026-03-31", "--json")
+    res = cli("traffic", str(DATA / "traffic_amazon_business_child.csv"), "--from", "2026-03-01",
+              "--to", "2026-03-31", "--json")
     out = json.loads(res.stdout)
     assert res.returncode == 0 and out["first_date"] == "2026-03-01" and out["last_date"] == "2026-03-31"
     odd = ROOT / "tests" / "data" / "io" / "orders_canonical.csv"
@@ -60,7 +62,8 @@ def test_period_and_mapping_arguments():
         (("orders", str(DATA / "traffic_ga4_landing_page.csv")), "needs column(s) order_id"),
         (("traffic", str(DATA / "traffic_amazon_business_child.csv")), "--from and --to"),
         (("orders", str(DATA / "orders_canonical.csv"), "--from", "2026-03-01"), "Give both --from and --to"),
-        (("orders", str(DATA / "orders_canonical.csv"), "--from", "March", "--to", "2026-03-02"), "'March' is not a date"),
+        (("orders", str(DATA / "orders_canonical.csv"), "--from", "March", "--to", "2026-03-02"),
+         "'March' is not a date"),
         (("orders", str(DATA / "orders_canonical.csv"), "--map", "order_id"), "is not a mapping"),
     ],
     ids=["missing-file", "missing-columns", "needs-period", "half-period", "bad-date", "bad-map"],
@@ -86,7 +89,8 @@ def test_validate_does_not_import_plotting_or_modelling_libraries():
         "import io, contextlib\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    rc = main(sys.argv[1:])\n"
-        "heavy = sorted(m for m in ('altair', 'sklearn', 'scipy', 'streamlit', 'matplotlib') if m in sys.modules)\n"
+        "heavy = sorted(m for m in ('altair', 'sklearn', 'scipy', 'streamlit', 'matplotlib') "
+        "if m in sys.modules)\n"
         "print(rc, heavy)\n"
     ).format(str(DATA / "orders_canonical.csv"))
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)

@@ -157,4 +157,5 @@ def test_value_by_segment_sums_historical_and_predicted_value(cdnow_fit):
     assert len(table) == 11
     assert table["customers"].sum() == len(scored.customers)
     assert table["historical"].sum() == pytest.approx(scored.customers["monetary"].sum(), rel=1e-9)
-    assert table["predicted_spend"].sum() == pytest.approx(cdnow_fit.customers["predicted_spend"].sum(), rel=1e-6)
+    assert table["predicted_spend"].sum() == pytest.approx(cdnow_fit.customers["predicted_spend"].sum(),
+                                                           rel=1e-6)

@@ -111,7 +111,8 @@ def test_gap_analysis_grades_each_dimension(result):
     rating = row(gaps, dimension="rating")
     assert (rating["status"], rating["severity"], rating["gap"]) == ("lag", "high", pytest.approx(-0.5))
     reviews = row(gaps, dimension="reviews")
-    assert (reviews["status"], reviews["severity"], reviews["move"]) == ("lag", "medium", "comp.move.push_reviews")
+    assert ((reviews["status"], reviews["severity"], reviews["move"])
+            == ("lag", "medium", "comp.move.push_reviews"))
     promo = row(gaps, dimension="promotion")
     assert (promo["status"], promo["severity"], promo["rival"]) == ("lag", "high", "Brite")
     assert promo["move"] == "comp.move.test_promotion"
@@ -230,7 +231,8 @@ def test_headline_names_a_set_level_feature_once_and_puts_wide_findings_first():
         "title": ["Lamp A", "Lamp B", "Lamp A", "Lamp B"],
         "dimension": ["price", "price", "features", "features"], "status": ["lag", "lag", "lag", "lag"],
         "severity": ["high", "medium", "high", "high"], "value": [30.0, 25.0, 0.5, 0.5],
-        "benchmark": [20.0, 20.0, 0.1, 0.1], "gap": [1.5, 1.25, 4.5, 4.5], "rival": ["X", "X", "Volt", "Volt"],
+        "benchmark": [20.0, 20.0, 0.1, 0.1], "gap": [1.5, 1.25, 4.5, 4.5],
+        "rival": ["X", "X", "Volt", "Volt"],
         "detail": [None, None, "battery life", "battery life"], "move": ["m"] * 4,
     })
     top = cp.headline(gaps, n=5)

@@ -17,7 +17,8 @@ def files(tmp_path):
     snapshots().to_csv(comp, index=False)
     rev = tmp_path / "reviews.csv"
     rows = [("B", "2026-01-01", 5, "Love the battery life.")] * 30 + [("B", "2026-01-01", 5, "Nice.")] * 5
-    rows += [("A", "2026-01-01", 5, "Nice colour and sturdy.")] * 30 + [("A", "2026-01-01", 5, "Love the battery life.")] * 2
+    rows += ([("A", "2026-01-01", 5, "Nice colour and sturdy.")] * 30
+             + [("A", "2026-01-01", 5, "Love the battery life.")] * 2)
     pd.DataFrame(rows, columns=["product_id", "date", "rating", "text"]).to_csv(rev, index=False)
     return comp, rev
 

@@ -90,7 +90,8 @@ def test_profit_uses_product_costs_and_break_even_acos_is_the_margin(orders, tra
 
 
 def test_fees_and_shipping_are_deducted_when_given(orders, products):
-    o = orders.assign(platform_fee=[1.0, 2.0, 0.5, 3.0, 0.0, 0.0], shipping_cost=[2.0, 0.0, 1.0, 1.0, 0.0, 0.0])
+    o = orders.assign(platform_fee=[1.0, 2.0, 0.5, 3.0, 0.0, 0.0],
+                      shipping_cost=[2.0, 0.0, 1.0, 1.0, 0.0, 0.0])
     k = dg.kpis(o, products=products)
     assert k.get("gross_profit") == pytest.approx(58.0 - 6.5 - 4.0)
     assert "diag.note.no_fees" not in k.notes
@@ -140,7 +141,8 @@ def test_missing_inputs_make_kpis_not_available(orders, traffic, ads, products, 
 
 
 def test_partial_costs_are_not_available_rather_than_understated(orders):
-    products = pd.DataFrame({"sku": ["A"], "name": ["Alpha"], "category": ["k"], "price": [10.0], "unit_cost": [4.0]})
+    products = pd.DataFrame({"sku": ["A"], "name": ["Alpha"], "category": ["k"], "price": [10.0],
+                             "unit_cost": [4.0]})
     k = dg.kpis(orders, products=products)
     assert k.get("gross_profit") is None
     assert k.reasons["gross_profit"] == "diag.na.cost_partial"
@@ -154,7 +156,8 @@ def test_period_with_no_data_is_not_available_not_zero(orders):
 
 @pytest.mark.parametrize(
     "dim,value,revenue,orders_,sessions",
-    [("sku", "A", 30.0, 2.0, 60.0), ("category", "home", 60.0, 2.0, 40.0), ("source", "ads", 5.0, 1 / 3, 10.0)],
+    [("sku", "A", 30.0, 2.0, 60.0), ("category", "home", 60.0, 2.0, 40.0),
+     ("source", "ads", 5.0, 1 / 3, 10.0)],
     ids=["sku", "category", "source"],
 )
 def test_slices(orders, traffic, products, dim, value, revenue, orders_, sessions):
@@ -180,7 +183,8 @@ def test_country_slice_without_country_in_traffic_makes_traffic_kpis_not_availab
 
 def test_period_rows_are_spread_over_their_days_and_buy_box_is_session_weighted(orders):
     traffic = pd.DataFrame({
-        "date": pd.to_datetime(["2025-12-24", "2025-12-24"]), "date_end": pd.to_datetime(["2026-01-02", "2026-01-02"]),
+        "date": pd.to_datetime(["2025-12-24", "2025-12-24"]),
+        "date_end": pd.to_datetime(["2026-01-02", "2026-01-02"]),
         "sku": ["A", "B"], "source": ["amazon", "amazon"], "sessions": [100, 300], "buy_box_pct": [0.5, 0.9],
     })
     k = dg.kpis(orders, traffic, start=D1, end=D2)
@@ -206,8 +210,10 @@ def test_compare_previous_last_year_and_benchmark(orders, traffic):
 
 
 def test_ranges_previous_and_last_year():
-    assert dg.previous_range("2026-03-01", "2026-03-31") == (pd.Timestamp("2026-01-29"), pd.Timestamp("2026-02-28"))
-    assert dg.last_year_range("2024-02-29", "2024-03-31") == (pd.Timestamp("2023-02-28"), pd.Timestamp("2023-03-31"))
+    assert (dg.previous_range("2026-03-01", "2026-03-31")
+            == (pd.Timestamp("2026-01-29"), pd.Timestamp("2026-02-28")))
+    assert (dg.last_year_range("2024-02-29", "2024-03-31")
+            == (pd.Timestamp("2023-02-28"), pd.Timestamp("2023-03-31")))
 
 
 def test_benchmark_table_cites_a_source_and_year_for_every_row():
@@ -249,7 +255,8 @@ def test_lmdi_effects_add_up_to_the_change(rows):
     a = np.array(rows)
     v0 = a[:, 0] * a[:, 1] * a[:, 2]
     v1 = a[:, 3] * a[:, 4] * a[:, 5]
-    e = dg.lmdi(v0, v1, {"s": a[:, 0], "c": a[:, 1], "a": a[:, 2]}, {"s": a[:, 3], "c": a[:, 4], "a": a[:, 5]})
+    e = dg.lmdi(v0, v1, {"s": a[:, 0], "c": a[:, 1], "a": a[:, 2]},
+                {"s": a[:, 3], "c": a[:, 4], "a": a[:, 5]})
     total = e["s"] + e["c"] + e["a"] + e["unattributed"]
     np.testing.assert_allclose(total, v1 - v0, rtol=1e-9, atol=1e-9 * np.maximum(v0, v1).max())
 

@@ -21,7 +21,8 @@ def _orders(with_contacts=True):
     df["order_date"] = pd.to_datetime(df["order_date"])
     df["sku"] = "S1"
     if with_contacts:
-        df["email"] = ["a@x.com", "a@x.com", "=HYPERLINK(\"http://evil\")", "c@x.com", "+1 555", "e@x.com", "e@x.com"]
+        df["email"] = ["a@x.com", "a@x.com", "=HYPERLINK(\"http://evil\")", "c@x.com", "+1 555", "e@x.com",
+                       "e@x.com"]
         df["customer_name"] = ["Ann", "Ann", "@SUM(A1)", "Cy", "-Dee", "Eve", "Eve"]
     return df
 
@@ -88,7 +89,8 @@ def test_header_is_bold_frozen_and_filtered_with_sensible_widths(result):
 
 def test_text_cells_are_neutralised_against_formula_injection(result):
     wb = _book(export.segments_workbook(result.customers))
-    texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)]
     assert "'=HYPERLINK(\"http://evil\")" in texts
     assert "'+1 555" in texts and "'@SUM(A1)" in texts and "'-Dee" in texts
     assert not any(v.startswith(("=", "+", "-", "@")) for v in texts)
@@ -125,7 +127,8 @@ def _cells(data: bytes):
     out = {}
     for ws in wb.worksheets:
         out[ws.title] = {
-            "cells": [[(c.value, c.number_format if c.value is not None else None) for c in row] for row in ws.iter_rows()],
+            "cells": [[(c.value, c.number_format if c.value is not None else None) for c in row]
+                      for row in ws.iter_rows()],
             "freeze": ws.freeze_panes, "filter": ws.auto_filter.ref, "dims": ws.calculate_dimension(),
             "widths": {k: v.width for k, v in ws.column_dimensions.items()},
         }
@@ -138,7 +141,8 @@ def test_bulk_path_for_large_sheets_writes_the_same_workbook_as_the_cell_by_cell
         "n": [1, 2, -3, 4, 5, 6],
         "x": [0.1, float("nan"), 1e20, -2.5, 3.0, 1 / 3],
         "day": pd.to_datetime(["2026-01-01", None, "1999-12-31", "2026-02-28", "2026-03-01", "2030-12-31"]),
-        "at": pd.to_datetime(["2026-01-01 10:30", "2026-01-02 00:00", None, "2026-01-03 23:59", "2026-01-04 00:00", "2026-01-05 00:00"]),
+        "at": pd.to_datetime(["2026-01-01 10:30", "2026-01-02 00:00", None, "2026-01-03 23:59",
+                              "2026-01-04 00:00", "2026-01-05 00:00"]),
         "ok": [True, False, True, True, False, True],
         "share": [0.5, 0.25, 0.125, 1.0, 0.0, 0.75],
     })

@@ -22,7 +22,8 @@ def test_unknown_key_comes_back_as_itself():
     assert i18n.t("no.such.key", "zh") == "no.such.key"
 
 
-@pytest.mark.parametrize("lang,expected", [("zh", "zh"), ("zh-CN", "zh"), ("en", "en"), (None, "en"), ("fr", "en")])
+@pytest.mark.parametrize("lang,expected",
+                         [("zh", "zh"), ("zh-CN", "zh"), ("en", "en"), (None, "en"), ("fr", "en")])
 def test_language_codes_are_normalised(lang, expected):
     assert i18n.normalise_lang(lang) == expected
 

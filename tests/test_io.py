@@ -36,7 +36,8 @@ def test_canonical_orders_csv_gives_the_schema_frame():
         {
             "order_id": pd.array(["100001", "100002", "100002", "100003", "100004"], dtype="str"),
             "order_date": pd.to_datetime(
-                ["2026-03-01 09:15", "2026-03-01 11:40", "2026-03-01 11:40", "2026-03-02 08:05", "2026-03-03 17:30"]
+                ["2026-03-01 09:15", "2026-03-01 11:40", "2026-03-01 11:40", "2026-03-02 08:05",
+                 "2026-03-03 17:30"]
             ).astype("datetime64[ns]"),
             "sku": pd.array(["KIT-001", "HOM-002", "KIT-001", "BEA-003", "KIT-001"], dtype="str"),
             "quantity": np.array([2, 1, 1, 3, -1], dtype="int64"),
@@ -118,7 +119,8 @@ def test_utf8_bom_semicolons_and_decimal_commas():
     frame, rep = read("orders_semicolon_decimal_comma.csv")
     assert rep.encoding == "utf-8-sig" and rep.delimiter == ";"
     assert frame["unit_price"].tolist() == [19.99, 1249.50, 9.00, 12.50]
-    assert frame["order_date"].tolist() == [ts("2026-03-01"), ts("2026-03-02"), ts("2026-03-15"), ts("2026-03-31")]
+    assert frame["order_date"].tolist() == [ts("2026-03-01"), ts("2026-03-02"), ts("2026-03-15"),
+                                            ts("2026-03-31")]
     assert rep.fixed == {"io.fix.decimal_comma": 4}
     assert rep.examples["io.fix.decimal_comma"] == [2, 3, 4, 5]
 
@@ -147,7 +149,8 @@ def test_windows_1252_tab_separated_with_pound_signs():
 
 def test_latin_text_that_happens_to_be_valid_gbk_is_read_as_windows_1252():
     # 'ÖR', 'öl', 'ür' are valid GBK byte pairs: the bytes decode as GB18030 without error
-    blob = "order_id;order_date;sku;quantity;unit_price;customer_id\n1;2026-03-01;A;1;2;JÖRG MÜLLER Köln Zürich\n".encode("cp1252")
+    blob = ("order_id;order_date;sku;quantity;unit_price;customer_id\n"
+            "1;2026-03-01;A;1;2;JÖRG MÜLLER Köln Zürich\n").encode("cp1252")
     blob.decode("gb18030")
     frame, rep = ingest.read_table(blob, "orders", filename="de.csv")
     assert rep.encoding == "cp1252"
@@ -197,7 +200,10 @@ def test_decimal_comma_decided_for_the_whole_column():
 
 
 def test_unreadable_required_numbers_drop_the_row_with_its_row_number():
-    text = "order_id,order_date,sku,quantity,unit_price\nA,2026-03-01,s,1,2\nB,2026-03-01,s,one,2\nC,2026-03-01,s,1,abc\n"
+    text = ("order_id,order_date,sku,quantity,unit_price\n"
+            "A,2026-03-01,s,1,2\n"
+            "B,2026-03-01,s,one,2\n"
+            "C,2026-03-01,s,1,abc\n")
     frame, rep = ingest.read_table(text.encode(), "orders", filename="o.csv")
     assert frame["order_id"].tolist() == ["A"]
     assert rep.dropped == {"io.reason.bad_number": 2}
@@ -213,7 +219,10 @@ def test_fractional_quantity_is_not_an_integer():
 
 
 def test_unreadable_optional_values_are_blanked_and_counted():
-    text = "order_id,order_date,sku,quantity,unit_price,unit_cost\nA,2026-03-01,s,1,2,n/a\nB,2026-03-01,s,2,2,abc\nC,2026-03-01,s,2,2,1.5\n"
+    text = ("order_id,order_date,sku,quantity,unit_price,unit_cost\n"
+            "A,2026-03-01,s,1,2,n/a\n"
+            "B,2026-03-01,s,2,2,abc\n"
+            "C,2026-03-01,s,2,2,1.5\n")
     frame, rep = ingest.read_table(text.encode(), "orders", filename="o.csv")
     assert rep.rows_loaded == 3
     assert frame["unit_cost"].isna().tolist() == [True, True, False]
@@ -222,7 +231,11 @@ def test_unreadable_optional_values_are_blanked_and_counted():
 
 
 def test_missing_required_values_and_blank_rows_are_counted():
-    text = "order_id,order_date,sku,quantity,unit_price\nA,2026-03-01,s,1,2\n,2026-03-01,s,1,2\n,,,,\nB,2026-03-02,s,1,2\n"
+    text = ("order_id,order_date,sku,quantity,unit_price\n"
+            "A,2026-03-01,s,1,2\n"
+            ",2026-03-01,s,1,2\n"
+            ",,,,\n"
+            "B,2026-03-02,s,1,2\n")
     frame, rep = ingest.read_table(text.encode(), "orders", filename="o.csv")
     assert frame["order_id"].tolist() == ["A", "B"]
     assert rep.dropped == {"io.reason.blank_row": 1, "io.reason.missing_value": 1}
@@ -232,7 +245,10 @@ def test_missing_required_values_and_blank_rows_are_counted():
 
 
 def test_rows_with_the_wrong_number_of_fields_are_counted():
-    text = "order_id,order_date,sku,quantity,unit_price\nA,2026-03-01,s,1,2\nB,2026-03-01,s,1,2,extra,more\nC,2026-03-02,s,1,2\n"
+    text = ("order_id,order_date,sku,quantity,unit_price\n"
+            "A,2026-03-01,s,1,2\n"
+            "B,2026-03-01,s,1,2,extra,more\n"
+            "C,2026-03-02,s,1,2\n")
     frame, rep = ingest.read_table(text.encode(), "orders", filename="o.csv")
     assert frame["order_id"].tolist() == ["A", "C"]
     assert rep.dropped == {"io.reason.bad_shape": 1}
@@ -245,7 +261,8 @@ def test_rows_with_the_wrong_number_of_fields_are_counted():
 def test_day_first_is_decided_from_the_whole_column():
     frame, rep = read("orders_dayfirst.csv")
     # 25/04/2026 on the third line proves day-first, so 03/04/2026 is the 3rd of April
-    assert frame["order_date"].tolist() == [ts("2026-04-03"), ts("2026-04-05"), ts("2026-04-25"), ts("2026-05-01")]
+    assert frame["order_date"].tolist() == [ts("2026-04-03"), ts("2026-04-05"), ts("2026-04-25"),
+                                            ts("2026-05-01")]
     assert not any(k == "io.note.date_order_assumed" for k, _ in rep.notes)
 
 
@@ -323,7 +340,9 @@ def test_totals_row_below_traffic_is_dropped():
 
 
 def test_ids_written_as_floats_lose_the_trailing_zero():
-    text = "order_id,order_date,sku,quantity,unit_price,customer_id\n1.0,2026-03-01,85048,1,2,13085.0\n2.0,2026-03-01,85049,1,2,\n"
+    text = ("order_id,order_date,sku,quantity,unit_price,customer_id\n"
+            "1.0,2026-03-01,85048,1,2,13085.0\n"
+            "2.0,2026-03-01,85049,1,2,\n")
     frame, _ = ingest.read_table(text.encode(), "orders", filename="o.csv")
     assert frame["order_id"].tolist() == ["1", "2"]
     assert frame["customer_id"].iloc[0] == "13085" and pd.isna(frame["customer_id"].iloc[1])
@@ -336,7 +355,8 @@ def test_xlsx_with_title_row_real_dates_and_totals():
     frame, rep = read("orders_erp_title_row.xlsx")
     assert rep.encoding == "xlsx" and rep.delimiter is None and rep.layout == "erp_cn"
     assert frame["order_id"].tolist() == ["000123", "000124", "000125"]
-    assert frame["order_date"].tolist() == [ts("2026-03-01 10:05"), ts("2026-03-01 12:30"), ts("2026-03-02 08:00")]
+    assert frame["order_date"].tolist() == [ts("2026-03-01 10:05"), ts("2026-03-01 12:30"),
+                                            ts("2026-03-02 08:00")]
     assert frame["unit_price"].tolist() == [128.0, 56.5, 1020.0]
     assert frame["quantity"].dtype == "int64"
     # title on row 1, blank row 2, header row 3: the unreadable date is on spreadsheet row 7, totals on 8
@@ -368,7 +388,8 @@ def test_inspect_lists_missing_required_columns_for_the_mapping_ui():
     assert insp.missing_required == ["order_id", "order_date", "sku", "quantity", "unit_price"]
     frame, rep = ingest.read_table(
         text.encode(), "orders", filename="odd.csv",
-        mapping={"order_id": "Ref", "order_date": "When", "sku": "Item", "quantity": "Count", "unit_price": "Amount"},
+        mapping={"order_id": "Ref", "order_date": "When", "sku": "Item", "quantity": "Count",
+                 "unit_price": "Amount"},
     )
     assert frame["unit_price"].tolist() == [2.0] and rep.mapping["order_id"] == "Ref"
 
@@ -381,7 +402,8 @@ def test_inspect_lists_missing_required_columns_for_the_mapping_ui():
     [
         (b"", r"x\.csv is empty"),
         (b"   \n\n  ", r"x\.csv is empty"),
-        (b"order_id,order_date,sku,quantity,unit_price\n", r"x\.csv has a header row \(order_id, order_date.*no data rows"),
+        (b"order_id,order_date,sku,quantity,unit_price\n",
+         r"x\.csv has a header row \(order_id, order_date.*no data rows"),
         (b"just some words\nwithout any separators\n", r"x\.csv does not look like a table"),
         (b"\x00\x01\x02\x03binary\x00junk" * 50, r"x\.csv is not a text table"),
         (b"PK\x03\x04garbage that is not a zip", r"x\.csv is not a readable Excel workbook"),
@@ -395,7 +417,8 @@ def test_unusable_files_raise_a_specific_message(blob, pattern):
 
 def test_missing_required_column_lists_what_was_found_and_says_map_it():
     text = b"order_id,sku,quantity,price\nA,s,1,2\n"
-    with pytest.raises(DataError, match=r"o\.csv: the orders table needs column\(s\) order_date.*Columns found: order_id, sku, quantity, price\. Map them") as err:
+    with pytest.raises(DataError, match=r"o\.csv: the orders table needs column\(s\) order_date.*"
+                                        r"Columns found: order_id, sku, quantity, price\. Map them") as err:
         ingest.read_table(text, "orders", filename="o.csv")
     assert err.value.key == "err.io.missing_columns"
     assert "订单" in err.value.message("zh") or "映射" in err.value.message("zh")
@@ -441,7 +464,8 @@ def test_xlsx_zip_bomb_is_refused_before_inflating():
 
 
 def test_periodless_business_report_needs_a_period():
-    with pytest.raises(DataError, match=r"traffic_amazon_business_child\.csv is a report without a date column.*--from and --to"):
+    with pytest.raises(DataError, match=r"traffic_amazon_business_child\.csv is a report "
+                                        r"without a date column.*--from and --to"):
         read("traffic_amazon_business_child.csv", "traffic")
 
 
@@ -495,7 +519,8 @@ def test_every_report_key_is_in_the_catalog():
 
 def test_big_files_read_through_a_memory_map_match_bytes(tmp_path):
     lines = ["order_id,order_date,sku,quantity,unit_price,customer_id"]
-    lines += [f"O{i},2026-03-{1 + i % 28:02d} 10:00:00,S{i % 7},{1 + i % 3},{(i % 50) + 0.99},C{i % 900}" for i in range(40_000)]
+    lines += [f"O{i},2026-03-{1 + i % 28:02d} 10:00:00,S{i % 7},{1 + i % 3},{(i % 50) + 0.99},C{i % 900}"
+              for i in range(40_000)]
     lines.append("O-last,2026-03-01 10:00:00 +0800,S1,1,$1.00,C1")  # a messy last line forces the text path
     path = tmp_path / "big.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -511,7 +536,8 @@ def test_big_files_read_through_a_memory_map_match_bytes(tmp_path):
 
 @pytest.mark.parametrize(
     "status,cancelled",
-    [("cancelled", True), ("Canceled", True), ("VOIDED", True), ("refunded", True), ("Cancelled by buyer", True),
+    [("cancelled", True), ("Canceled", True), ("VOIDED", True), ("refunded", True),
+     ("Cancelled by buyer", True),
      ("已取消", True), ("取消", True), ("已退款", True), ("退款", True), ("交易关闭", True),
      ("partially_refunded", False), ("部分退款", False), ("shipped", False), ("已发货", False), ("", False)],
 )
@@ -523,8 +549,10 @@ def test_cancelled_status_words_in_english_and_chinese(status, cancelled):
 
 
 def test_summary_of_a_period_table_spans_date_to_date_end():
-    frame, _ = ingest.read_table(DATA / "traffic_amazon_business_child.csv", "traffic", period=(date(2026, 3, 1), date(2026, 3, 31)))
-    assert ingest.summarize(frame, "traffic") == {"rows": 3, "first_date": "2026-03-01", "last_date": "2026-03-31"}
+    frame, _ = ingest.read_table(DATA / "traffic_amazon_business_child.csv", "traffic",
+                                 period=(date(2026, 3, 1), date(2026, 3, 31)))
+    assert ingest.summarize(frame, "traffic") == {"rows": 3, "first_date": "2026-03-01",
+                                                  "last_date": "2026-03-31"}
 
 
 def test_trailing_delimiters_on_data_lines_are_not_extra_fields():

@@ -14,9 +14,11 @@ from cbe_core import ingest
 from cbe_core.errors import DataError
 
 ids = st.from_regex(r"[A-Z]{1,3}[0-9]{1,6}", fullmatch=True)
-names = st.text(alphabet=st.sampled_from(list("abcdefgh xyzÄé中文订单")), min_size=1, max_size=12).map(str.strip).filter(bool)
+names = (st.text(alphabet=st.sampled_from(list("abcdefgh xyzÄé中文订单")), min_size=1, max_size=12)
+         .map(str.strip).filter(bool))
 days = st.dates(min_value=pd.Timestamp("2000-01-01").date(), max_value=pd.Timestamp("2030-12-31").date())
-line = st.tuples(ids, days, st.integers(0, 86399), ids, st.integers(-50, 500), st.integers(1, 10_000_000), names)
+line = st.tuples(ids, days, st.integers(0, 86399), ids, st.integers(-50, 500), st.integers(1, 10_000_000),
+                 names)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,4 +1,5 @@
-"""cbe_core.ingest.layouts: platform exports recognised without mapping and read as the platform means them."""
+"""cbe_core.ingest.layouts: platform exports recognised without mapping and read as the platform \
+means them."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def test_online_retail_ii_c_invoices_are_cancellations():
     assert rep.layout == "online_retail"
     assert rep.mapping == {
         "order_id": "Invoice", "order_date": "InvoiceDate", "sku": "StockCode", "quantity": "Quantity",
-        "unit_price": "Price", "customer_id": "Customer ID", "country": "Country", "product_name": "Description",
+        "unit_price": "Price", "customer_id": "Customer ID", "country": "Country",
+        "product_name": "Description",
     }
     assert frame["cancelled"].tolist() == [False, False, False, True, False, False]
     # M/D/YYYY H:MM (12/13/2009 proves month-first); Customer ID '13085.0' is the id 13085
@@ -44,7 +46,9 @@ def test_shopify_export_fills_order_columns_down_and_keeps_wall_clock():
     assert rep.layout == "shopify_orders"
     assert frame["order_id"].tolist() == ["#1001", "#1001", "#1002", "#1003", "#1003", "#1004"]
     # the second line of #1001 and #1003 gets the order's email, status, date and country
-    assert frame["customer_id"].tolist() == ["ann@example.com"] * 2 + ["bo@example.com"] + ["cy@example.com"] * 2 + ["ann@example.com"]
+    assert frame["customer_id"].tolist() == (
+        ["ann@example.com"] * 2 + ["bo@example.com"] + ["cy@example.com"] * 2 + ["ann@example.com"]
+    )
     assert frame["status"].iloc[1] == "paid" and frame["country"].iloc[4] == "GB"
     # 01:30 +0800 stays 01:30 on 1 March (the store's own day), not 17:30 on 28 February UTC
     assert frame["order_date"].iloc[0] == ts("2026-03-01 01:30")
@@ -161,14 +165,20 @@ def test_ga4_source_medium_by_date():
     "headers,table,expected",
     [
         (["order_id", "order_date", "sku", "quantity", "unit_price"], "orders", None),
-        (["Invoice", "StockCode", "Description", "Quantity", "InvoiceDate", "Price", "Customer ID", "Country"], "orders", "online_retail"),
-        (["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"], "orders", "online_retail"),
-        (["Name", "Email", "Financial Status", "Created at", "Lineitem quantity", "Lineitem price", "Lineitem sku"], "orders", "shopify_orders"),
+        (["Invoice", "StockCode", "Description", "Quantity", "InvoiceDate", "Price", "Customer ID",
+          "Country"], "orders", "online_retail"),
+        (["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID",
+          "Country"], "orders", "online_retail"),
+        (["Name", "Email", "Financial Status", "Created at", "Lineitem quantity", "Lineitem price",
+          "Lineitem sku"], "orders", "shopify_orders"),
         (["amazon-order-id", "purchase-date", "sku", "quantity", "item-price"], "orders", "amazon_orders"),
         (["订单号", "下单时间", "买家ID", "数量", "单价", "SKU"], "orders", "erp_cn"),
-        (["(Parent) ASIN", "(Child) ASIN", "Title", "SKU", "Sessions", "Page Views", "Buy Box Percentage"], "traffic", "amazon_business_child"),
-        (["Date", "Campaign Name", "Impressions", "Clicks", "Spend", "7 Day Total Sales", "7 Day Total Orders (#)"], "ads", "amazon_sp_ads_v1"),
-        (["Date range", "Campaign name", "Impressions", "Clicks", "Total cost", "Purchases", "Sales"], "ads", "amazon_sp_ads_v2"),
+        (["(Parent) ASIN", "(Child) ASIN", "Title", "SKU", "Sessions", "Page Views",
+          "Buy Box Percentage"], "traffic", "amazon_business_child"),
+        (["Date", "Campaign Name", "Impressions", "Clicks", "Spend", "7 Day Total Sales",
+          "7 Day Total Orders (#)"], "ads", "amazon_sp_ads_v1"),
+        (["Date range", "Campaign name", "Impressions", "Clicks", "Total cost", "Purchases", "Sales"],
+         "ads", "amazon_sp_ads_v2"),
         (["date", "campaign", "spend", "clicks", "impressions", "ad_orders", "ad_sales"], "ads", None),
         (["date", "sku", "source", "sessions"], "traffic", None),
     ],
@@ -193,12 +203,14 @@ def test_online_retail_i_headers_are_read_without_mapping():
 def test_business_report_with_a_period_from_the_caller_only():
     with pytest.raises(DataError, match="--from and --to"):
         ingest.read_table(DATA / "traffic_amazon_business_child.csv", "traffic")
-    frame, _ = ingest.read_table(DATA / "traffic_amazon_business_child.csv", "traffic", period=(date(2026, 2, 1), date(2026, 2, 28)))
+    frame, _ = ingest.read_table(DATA / "traffic_amazon_business_child.csv", "traffic",
+                                 period=(date(2026, 2, 1), date(2026, 2, 28)))
     assert (frame["date_end"] == ts("2026-02-28")).all()
 
 
 def test_inspection_says_when_a_period_is_needed():
     assert ingest.inspect_file(DATA / "traffic_amazon_business_child.csv", "traffic").needs_period
-    assert not ingest.inspect_file(DATA / "traffic_ga4_landing_page.csv", "traffic").needs_period  # in its header
+    # in its header
+    assert not ingest.inspect_file(DATA / "traffic_ga4_landing_page.csv", "traffic").needs_period
     assert not ingest.inspect_file(DATA / "traffic_canonical_totals.csv", "traffic").needs_period
     assert not ingest.inspect_file(DATA / "orders_canonical.csv", "orders").needs_period

@@ -136,7 +136,8 @@ def test_overseas_warehouse_unit_cost_adds_first_leg_storage_pick_pack_and_last_
         lead_days_min=30,
         lead_days_max=30,
     )
-    # 30 x 20 x 10 cm = 0.006 m3; 300 units/month, 60 days cover -> 300 x 60 / 30.4375 = 591.38 units per shipment
+    # 30 x 20 x 10 cm = 0.006 m3; 300 units/month, 60 days cover
+    # -> 300 x 60 / 30.4375 = 591.38 units per shipment
     q = lg.quote_many(
         cards,
         one(weight=0.8, L=30, W=20, H=10, price=25),
@@ -162,7 +163,8 @@ def test_holding_cost_charges_capital_tied_up_at_sea_and_on_the_shelf():
 @pytest.mark.parametrize(
     "weight,dims,price,on,expected",
     [
-        # 0.2 kg = 7.05 oz -> 8 oz; 20x15x1.5 cm = 7.9 x 5.9 x 0.59 in: small standard, $10-50 band, 2026-01-15 card
+        # 0.2 kg = 7.05 oz -> 8 oz; 20x15x1.5 cm = 7.9 x 5.9 x 0.59 in: small standard, $10-50 band,
+        # 2026-01-15 card
         (0.2, (20, 15, 1.5), 19.99, "2026-03-01", 3.54),
         # same, after the 3.5% fuel and logistics surcharge of 2026-04-17: 3.54 x 1.035 = 3.66
         (0.2, (20, 15, 1.5), 19.99, "2026-11-25", 3.66),
@@ -413,7 +415,8 @@ def test_reorder_point_with_demand_and_lead_time_variability():
 
 
 def test_reorder_point_97_percent_uses_z_1_88_and_reports_overstock_storage():
-    # Stevenson's 97% service level -> z = 1.88; only demand variable: SS = z sd sqrt(L) = 1.8808 x 10 x sqrt(25)
+    # Stevenson's 97% service level -> z = 1.88; only demand variable:
+    # SS = z sd sqrt(L) = 1.8808 x 10 x sqrt(25)
     r = lg.reorder_point(
         20,
         10,

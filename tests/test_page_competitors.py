@@ -10,8 +10,10 @@ def run(lang: str = "en", **params):
     return run_page("3_Competitors.py", lang, query=params)
 
 
-@pytest.mark.parametrize("lang,title,feature", [("en", "Where do competitors beat us", "praise \"battery life\""),
-                                                ("zh", "竞品在哪些方面领先我们", "“battery life”")], ids=["en", "zh"])
+@pytest.mark.parametrize("lang,title,feature",
+                         [("en", "Where do competitors beat us", "praise \"battery life\""),
+                          ("zh", "竞品在哪些方面领先我们", "“battery life”")],
+                         ids=["en", "zh"])
 def test_page_answers_first_and_finds_the_planted_competitor(lang, title, feature):
     at = run(lang)
     assert title in at.title[0].value

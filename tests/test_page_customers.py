@@ -22,7 +22,8 @@ def test_page_answers_first_and_shows_every_panel(lang):
     at = _run(lang)
     assert at.title[0].value == t("rfm.page.title", lang)
     labels = [m.label for m in at.metric]
-    for key in ("rfm.kpi.customers", "rfm.kpi.champions", "rfm.kpi.winback", "rfm.kpi.one_time", "rfm.value.total"):
+    for key in ("rfm.kpi.customers", "rfm.kpi.champions", "rfm.kpi.winback", "rfm.kpi.one_time",
+                "rfm.value.total"):
         assert t(key, lang) in labels
     customers = int(at.metric[0].value.replace(",", ""))
     assert customers > 1000
@@ -30,10 +31,13 @@ def test_page_answers_first_and_shows_every_panel(lang):
     info = " ".join(i.value for i in at.info)
     assert t("rfm.seg.cant_lose_them.action", lang) in info
     assert any(t("rfm.seg.champions.action", lang) in s.value for s in at.success)
-    assert [tab.label for tab in at.tabs] == [t(f"rfm.tab.{k}", lang) for k in
-                                              ("segments", "distributions", "clusters", "value", "migration", "export")]
+    assert [tab.label for tab in at.tabs] == [
+        t(f"rfm.tab.{k}", lang)
+        for k in ("segments", "distributions", "clusters", "value", "migration", "export")
+    ]
     captions = " ".join(c.value for c in at.caption)
-    holdout = t("rfm.value.holdout", lang, start="X", end="X", customers="X", predicted="X", actual="X").split("X")[1]
+    holdout = t("rfm.value.holdout", lang, start="X", end="X", customers="X", predicted="X",
+                actual="X").split("X")[1]
     assert holdout.strip() and holdout.strip() in captions
     if lang == "zh":
         assert re.search("[\u4e00-\u9fff]", at.dataframe[0].value.columns[0])
@@ -65,7 +69,8 @@ def test_seller_picks_two_segments_and_gets_their_workbook():
 
     orders, _ = read_table(at_root() / "sample_data" / "orders.csv", "orders")
     result = rfm.analyse(orders)
-    wb = openpyxl.load_workbook(io.BytesIO(export.segments_workbook(result.customers, ["champions", "cant_lose_them"])))
+    wb = openpyxl.load_workbook(
+        io.BytesIO(export.segments_workbook(result.customers, ["champions", "cant_lose_them"])))
     assert wb.sheetnames == ["Summary", "Champions", "Can't lose them"]
     header = [c.value for c in wb["Champions"][1]]
     assert "Email" in header and "Name" in header

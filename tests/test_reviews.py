@@ -42,7 +42,8 @@ def test_word_ngrams_agree_with_scikit_learn_count_vectorizer():
     x, names = rv._word_ngrams(texts, 1, stop)
     # reference: CountVectorizer on the same sentence-break-marked text, then the same phrase filter
     marked = texts.str.lower().str.replace(r"[.!?;:,()\[\]\"/]+|\s-\s", f" {rv._SEP} ", regex=True)
-    ref = CountVectorizer(ngram_range=(1, 3), binary=True, token_pattern=r"(?u)\b[^\W\d_][\w']*\b", lowercase=False)
+    ref = CountVectorizer(ngram_range=(1, 3), binary=True, token_pattern=r"(?u)\b[^\W\d_][\w']*\b",
+                          lowercase=False)
     m = ref.fit_transform(marked)
     vocab = ref.get_feature_names_out()
     keep = [i for i, v in enumerate(vocab) if v.split()[0] not in stop and v.split()[-1] not in stop
@@ -60,7 +61,8 @@ def test_phrases_never_cross_a_sentence_break_nor_start_with_a_stop_word():
 
 
 def test_chinese_text_gets_character_ngrams_and_does_not_crash():
-    texts = pd.Series(["续航很好，很满意。", "续航时间长，推荐！", "用了两周就坏了。", "Great battery life"], dtype="str")
+    texts = pd.Series(["续航很好，很满意。", "续航时间长，推荐！", "用了两周就坏了。", "Great battery life"],
+                      dtype="str")
     x, names, is_zh = rv.vectorize(texts, min_df=2)
     assert is_zh.tolist() == [True, True, True, False]
     assert "续航" in names
@@ -69,8 +71,9 @@ def test_chinese_text_gets_character_ngrams_and_does_not_crash():
 
 
 def product_corpus() -> pd.DataFrame:
-    pos = ["Love the battery life, works great.", "Battery life is amazing.", "Great battery life and bright.",
-           "Five stars, the battery life lasts days.", "Battery life is excellent.", "Superb battery life."]
+    pos = ["Love the battery life, works great.", "Battery life is amazing.",
+           "Great battery life and bright.", "Five stars, the battery life lasts days.",
+           "Battery life is excellent.", "Superb battery life."]
     neg = ["Strap broke after a week.", "The strap broke, poor quality.", "Broke in two days, strap snapped.",
            "Strap broke. Returned it.", "Poor quality, strap broke."]
     rows = [("P1", 5.0, t) for t in pos] + [("P1", 1.0, t) for t in neg] + [("P1", 3.0, "It is fine.")]
@@ -116,7 +119,8 @@ def test_features_competitors_are_praised_for_with_ratio_and_snippets():
     assert list(f.columns) == rv.FEATURE_COLUMNS
     top = f.iloc[0]
     assert (top["brand"], top["phrase"]) == ("Volt", "battery life")
-    assert (top["comp_mentions"], top["comp_reviews"], top["own_mentions"], top["own_reviews"]) == (32, 40, 4, 40)
+    assert ((top["comp_mentions"], top["comp_reviews"], top["own_mentions"], top["own_reviews"])
+            == (32, 40, 4, 40))
     assert top["comp_rate"] == pytest.approx(0.8) and top["own_rate"] == pytest.approx(0.1)
     assert top["ratio"] == pytest.approx((32.5 / 41) / (4.5 / 41))
     assert top["z"] >= 3

@@ -10,7 +10,8 @@ from cbe_core.errors import DataError
 
 def _orders(rows, **extra):
     """rows: (order_id, date, qty, price, customer, cancelled)."""
-    df = pd.DataFrame(rows, columns=["order_id", "order_date", "quantity", "unit_price", "customer_id", "cancelled"])
+    df = pd.DataFrame(rows, columns=["order_id", "order_date", "quantity", "unit_price", "customer_id",
+                                     "cancelled"])
     df["order_date"] = pd.to_datetime(df["order_date"])
     df["sku"] = "S1"
     df["customer_id"] = df["customer_id"].astype("str")
@@ -145,7 +146,8 @@ def test_equal_values_get_equal_scores_and_scores_are_monotone(values):
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=10, max_size=300, unique=True))
+@given(st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=10, max_size=300,
+                unique=True))
 def test_distinct_values_fill_each_quintile_evenly(values):
     s = rfm.quintile_scores(values)
     counts = np.bincount(s, minlength=6)[1:]
@@ -185,12 +187,14 @@ def test_segment_rules_are_editable_data():
 @pytest.mark.parametrize(
     "rules,match",
     [
-        (pd.DataFrame({"segment": ["a"], "r_min": [1], "r_max": [5], "fm_min": [1]}), "lack the columns fm_max"),
+        (pd.DataFrame({"segment": ["a"], "r_min": [1], "r_max": [5], "fm_min": [1]}),
+         "lack the columns fm_max"),
         (pd.DataFrame({"segment": ["a", "b"], "r_min": [1, 3], "r_max": [3, 5], "fm_min": [1, 1],
                        "fm_max": [5, 5]}), "'b' overlaps"),
         (pd.DataFrame({"segment": ["a"], "r_min": [1], "r_max": [4], "fm_min": [1], "fm_max": [5]}),
          "R = 5, F/M = 1"),
-        (pd.DataFrame({"segment": ["a"], "r_min": [0], "r_max": [5], "fm_min": [1], "fm_max": [5]}), "1 to 5"),
+        (pd.DataFrame({"segment": ["a"], "r_min": [0], "r_max": [5], "fm_min": [1], "fm_max": [5]}),
+         "1 to 5"),
     ],
     ids=["missing-column", "overlap", "gap", "out-of-range"],
 )
@@ -223,7 +227,8 @@ def test_heavily_tied_store_still_separates_repeat_buyers():
     for i in range(100):
         n_orders = 1 if i < 80 else 3
         for j in range(n_orders):
-            rows.append((f"O{i}-{j}", pd.Timestamp("2026-01-01") + pd.Timedelta(days=i + j), 1, 10.0, f"c{i:03d}", False))
+            rows.append((f"O{i}-{j}", pd.Timestamp("2026-01-01") + pd.Timedelta(days=i + j), 1, 10.0,
+                         f"c{i:03d}", False))
     result = rfm.analyse(_orders(rows))
     c = result.customers.set_index("customer_id")
     assert set(c.loc[[f"c{i:03d}" for i in range(80)], "f_score"]) == {1}
@@ -307,7 +312,8 @@ def test_histogram_aggregates_and_keeps_every_customer():
 
 
 def test_documented_grid_matches_the_rules_file():
-    lines = [ln.split("|")[1].split() for ln in rfm.__doc__.splitlines() if ln.strip().startswith("FM ") and "|" in ln]
+    lines = [ln.split("|")[1].split() for ln in rfm.__doc__.splitlines()
+             if ln.strip().startswith("FM ") and "|" in ln]
     documented = {(r + 1, 5 - i): seg for i, row in enumerate(lines) for r, seg in enumerate(row)}
     rules = rfm.default_rules()
     grid = rfm.grid_of(rules)

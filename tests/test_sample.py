@@ -439,7 +439,8 @@ def test_committed_sample_data_is_the_command_lines_output(tmp_path, capsys):
     for path in written:
         committed = ROOT / "sample_data" / path.name
         assert committed.exists(), committed
-        assert committed.read_bytes() == path.read_bytes(), f"sample_data/{path.name} is stale: run python -m cbe_core.sample"
+        assert committed.read_bytes() == path.read_bytes(), (
+            f"sample_data/{path.name} is stale: run python -m cbe_core.sample")
 
 
 @pytest.mark.parametrize("name", OWN_TABLES)

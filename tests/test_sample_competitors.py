@@ -15,8 +15,9 @@ def products() -> pd.DataFrame:
     rows = []
     for cat, base in [("kitchen", 25.0), ("home", 40.0), ("beauty", 18.0), ("outdoor", 35.0)]:
         for i in range(6):
-            rows.append({"sku": f"{cat[:3].upper()}-{i + 1:02d}", "name": f"{cat} item {i + 1}", "category": cat,
-                         "price": round(base * (0.7 + 0.1 * i), 2), "unit_cost": base * 0.35})
+            rows.append({"sku": f"{cat[:3].upper()}-{i + 1:02d}", "name": f"{cat} item {i + 1}",
+                         "category": cat, "price": round(base * (0.7 + 0.1 * i), 2),
+                         "unit_cost": base * 0.35})
     return pd.DataFrame(rows).astype({"sku": "str", "name": "str", "category": "str"})
 
 
@@ -39,7 +40,8 @@ def test_frames_follow_the_canonical_schema(planted):
     assert list(rev.columns) == list(schema.REVIEWS.names)
     assert comp["date"].dtype == "datetime64[ns]" and rev["date"].dtype == "datetime64[ns]"
     assert comp["is_own"].dtype == bool
-    assert comp["date"].min() == pd.Timestamp("2025-05-01") and comp["date"].max() <= pd.Timestamp("2026-10-31")
+    assert (comp["date"].min() == pd.Timestamp("2025-05-01")
+            and comp["date"].max() <= pd.Timestamp("2026-10-31"))
     assert comp["date"].nunique() == 79  # weekly
     own = comp.loc[comp["is_own"]]
     assert set(own["sku"]) == set(products()["sku"])  # own listings link to the store's skus

@@ -17,7 +17,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--a-orders", required=True, help="orders (conversions) of variant A")
     parser.add_argument("--b-sessions", required=True, help="sessions (or sends) of variant B")
     parser.add_argument("--b-orders", required=True, help="orders (conversions) of variant B")
-    parser.add_argument("--min-lift", type=float, default=0.10, help="smallest relative lift worth detecting (0.10 = 10%%)")
+    parser.add_argument("--min-lift", type=float, default=0.10,
+                        help="smallest relative lift worth detecting (0.10 = 10%%)")
     parser.add_argument("--alpha", type=float, default=0.05, help="significance level (two-sided)")
     parser.add_argument("--power", type=float, default=0.80, help="power for the sample size")
     parser.add_argument("--json", action="store_true", help="print JSON")

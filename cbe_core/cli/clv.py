@@ -17,7 +17,8 @@ import sys
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("orders", help="orders file (CSV or XLSX) with customer ids")
-    parser.add_argument("--calibration-end", required=True, help="last day of the calibration period, YYYY-MM-DD")
+    parser.add_argument("--calibration-end", required=True,
+                        help="last day of the calibration period, YYYY-MM-DD")
     parser.add_argument("--holdout-end", help="last day of the holdout period, YYYY-MM-DD")
     parser.add_argument("--time-unit", choices=("week", "day"), default="week")
     parser.add_argument("--json", action="store_true", help="print the fit as JSON")
@@ -39,12 +40,14 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({"bgnbd": bg, "gamma_gamma": gg, "holdout": res.holdout}, indent=1))
         return 0
     print(t("clv.cli.bgnbd", args.lang, r=f"{bg['r']:.4g}", alpha=f"{bg['alpha']:.4g}", a=f"{bg['a']:.4g}",
-            b=f"{bg['b']:.4g}", unit=t(f"clv.unit.{bg['time_unit']}", args.lang), customers=res.bgnbd.customers))
+            b=f"{bg['b']:.4g}", unit=t(f"clv.unit.{bg['time_unit']}", args.lang),
+            customers=res.bgnbd.customers))
     if gg:
         print(t("clv.cli.gg", args.lang, p=f"{gg['p']:.4g}", q=f"{gg['q']:.4g}", v=f"{gg['v']:.4g}",
                 customers=res.gamma_gamma.customers))
     if res.holdout:
         h = res.holdout
-        print(t("clv.cli.holdout", args.lang, customers=h["customers"], predicted=f"{h['predicted_repeat_purchases']:,.1f}",
+        print(t("clv.cli.holdout", args.lang, customers=h["customers"],
+                predicted=f"{h['predicted_repeat_purchases']:,.1f}",
                 actual=f"{h['actual_repeat_purchases']:,}"))
     return 0

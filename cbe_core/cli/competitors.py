@@ -17,10 +17,13 @@ import sys
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--competitors", required=True, metavar="FILE",
-                        help="competitor snapshots (CSV or XLSX): date, product id, brand, own flag, price...")
-    parser.add_argument("--reviews", metavar="FILE", help="reviews (CSV or XLSX): product id, date, rating, text")
+                        help="competitor snapshots (CSV or XLSX): date, product id, brand, own flag, "
+                             "price...")
+    parser.add_argument("--reviews", metavar="FILE",
+                        help="reviews (CSV or XLSX): product id, date, rating, text")
     parser.add_argument("--as-of", help="analyse snapshots up to this date YYYY-MM-DD (default: the latest)")
-    parser.add_argument("--window-weeks", type=int, default=26, help="weeks for changes over time (default 26)")
+    parser.add_argument("--window-weeks", type=int, default=26,
+                        help="weeks for changes over time (default 26)")
     parser.add_argument("--out", help="write the comparison workbook (.xlsx) here")
     parser.add_argument("--json", action="store_true", help="print the gap analysis as JSON")
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the text")
@@ -29,7 +32,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def _clean(value):
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
-    if value is None or (not isinstance(value, (str, int, float, bool)) and str(value) in ("<NA>", "NaT", "nan")):
+    if value is None or (not isinstance(value, (str, int, float, bool))
+                         and str(value) in ("<NA>", "NaT", "nan")):
         return None
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
@@ -76,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
                "notes": notes, "workbook": args.out}
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
-    print(t("comp.cli.as_of", lang, as_of=res.as_of.date().isoformat(), start=res.window_start.date().isoformat()))
+    print(t("comp.cli.as_of", lang, as_of=res.as_of.date().isoformat(),
+            start=res.window_start.date().isoformat()))
     print()
     print(t("comp.cli.gaps", lang))
     lags = cp.headline(gaps, n=len(gaps))

@@ -20,7 +20,8 @@ import sys
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--orders", required=True, help="orders file (CSV, TSV or XLSX)")
-    parser.add_argument("--traffic", help="traffic file: sessions by day/SKU/source, or an Amazon business report")
+    parser.add_argument("--traffic",
+                        help="traffic file: sessions by day/SKU/source, or an Amazon business report")
     parser.add_argument("--ads", help="ads file: campaign or advertised-product report")
     parser.add_argument("--products", help="products file with category and unit cost")
     parser.add_argument("--from", dest="start", help="first day YYYY-MM-DD (default: first order)")
@@ -98,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
         print()
         return 0
     out = sys.stdout
-    print(t("diag.cli.kpis", lang, start=res.start.strftime("%Y-%m-%d"), end=res.end.strftime("%Y-%m-%d")), file=out)
+    print(t("diag.cli.kpis", lang, start=res.start.strftime("%Y-%m-%d"), end=res.end.strftime("%Y-%m-%d")),
+          file=out)
     comp = res.comparison.set_index("kpi")
     for name in dg.KPI_ORDER:
         label = t(f"diag.kpi.{name}", lang)

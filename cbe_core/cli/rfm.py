@@ -14,7 +14,8 @@ import sys
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="orders file (CSV or XLSX) with customer ids")
-    parser.add_argument("--as-of", help="analysis date YYYY-MM-DD, exclusive (default: the day after the last order)")
+    parser.add_argument("--as-of",
+                        help="analysis date YYYY-MM-DD, exclusive (default: the day after the last order)")
     parser.add_argument("--window-days", type=int, help="only orders in the last N days before --as-of")
     parser.add_argument("--segments", nargs="+", metavar="SEGMENT",
                         help="segment keys or names for the workbook (default: all), e.g. champions at_risk")
@@ -67,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
                           "customers": int(len(result.customers)), "segments": segs, "notes": notes,
                           "workbook": args.out}, ensure_ascii=False, indent=1))
         return 0
-    print(t("rfm.cli.header", args.lang, as_of=result.as_of.date().isoformat(), customers=f"{len(result.customers):,}"))
+    print(t("rfm.cli.header", args.lang, as_of=result.as_of.date().isoformat(),
+            customers=f"{len(result.customers):,}"))
     width = max(len(t(f"rfm.seg.{k}", args.lang)) for k in keys) + 2
     for row in result.segments.itertuples(index=False):
         name = t(f"rfm.seg.{row.segment}", args.lang)

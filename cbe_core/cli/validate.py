@@ -65,7 +65,8 @@ def report_dict(frame, report, table: str) -> dict:
         "last_date": summary.get("last_date"),
     }
     d = report.to_dict()
-    for key in ("dropped", "fixed", "excluded", "examples", "mapping", "layout", "encoding", "delimiter", "notes"):
+    for key in ("dropped", "fixed", "excluded", "examples", "mapping", "layout", "encoding", "delimiter",
+                "notes"):
         out[key] = d[key]
     return out
 
@@ -80,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
         if not (args.start and args.end):
             raise DataError("err.io.period_incomplete")
         period = (_day(args.start), _day(args.end))
-    frame, report = ingest.read_table(args.file, args.table, mapping=_mapping(args.map) or None, period=period)
+    frame, report = ingest.read_table(args.file, args.table, mapping=_mapping(args.map) or None,
+                                      period=period)
     out = report_dict(frame, report, args.table)
     if args.json:
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)

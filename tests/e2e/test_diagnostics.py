@@ -59,7 +59,8 @@ def test_seller_reads_the_diagnosis_and_downloads_it(app_server, browser_page, l
     wait_idle(page)
     _show_chart(page)
     # the redrawn chart's axis title names the chosen series
-    page.locator("[data-testid='stVegaLiteChart']:visible text", has_text=t("diag.kpi.conversion_rate", lang)).first.wait_for()
+    page.locator("[data-testid='stVegaLiteChart']:visible text",
+                 has_text=t("diag.kpi.conversion_rate", lang)).first.wait_for()
     shot(page, f"diagnostics_anomalies_{lang}")
 
     _open_tab(page, t("diag.section.traffic", lang))

@@ -28,14 +28,16 @@ def test_language_switch_changes_the_ui_and_the_url(app_server, browser_page):
     assert "CBE Decision Dashboard" in _title(page)
     shot(page, "shell_home_en")
     _choose_language(page, "简体中文")
-    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('跨境电商决策看板')")
+    page.wait_for_function("() => document.querySelector('h1') "
+                           "&& document.querySelector('h1').innerText.includes('跨境电商决策看板')")
     assert "lang=zh" in page.url
     assert page.get_by_text("数据来源").first.is_visible()
     shot(page, "shell_home_zh")
     # the menu link carries the language to the next page
     page.locator("[data-testid='stSidebar'] a", has_text="数据与上传").first.click()
     wait_idle(page)
-    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('你的数据')")
+    page.wait_for_function("() => document.querySelector('h1') "
+                           "&& document.querySelector('h1').innerText.includes('你的数据')")
     assert "lang=zh" in page.url
     assert not exception_text(page)
 
@@ -43,7 +45,8 @@ def test_language_switch_changes_the_ui_and_the_url(app_server, browser_page):
 def test_upload_a_gbk_erp_export_through_the_real_uploader(app_server, browser_page):
     page = browser_page
     open_page(page, app_server, "Data")
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(DATA / "erp_orders_gbk.csv"))
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
+        str(DATA / "erp_orders_gbk.csv"))
     wait_idle(page)
     page.get_by_text("Validation report").first.wait_for()
     body = page.locator("[data-testid='stMain']").inner_text()
@@ -64,7 +67,8 @@ def _choose(page, label: str, option: str) -> None:
 def test_unrecognised_headers_are_mapped_with_drop_downs(app_server, browser_page):
     page = browser_page
     open_page(page, app_server, "Data")
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(DATA / "odd_headers.csv"))
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
+        str(DATA / "odd_headers.csv"))
     wait_idle(page)
     page.get_by_text("Column mapping").first.wait_for()
     assert "order_id" in page.locator("[data-testid='stMain']").inner_text()
