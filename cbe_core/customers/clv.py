@@ -1,10 +1,12 @@
-"""Customer lifetime value: BG/NBD purchase counts with Gamma-Gamma spend, fitted by maximum likelihood.
+"""Customer lifetime value: purchase counts (Pareto/NBD, MBG/NBD or BG/NBD) with Gamma-Gamma spend,
+fitted by maximum likelihood.
 
 Models and equations:
-- BG/NBD (Fader, Hardie & Lee 2005, "Counting Your Customers the Easy Way: An Alternative to the
-  Pareto/NBD Model", Marketing Science 24(2)): log-likelihood eq. 6, conditional expectation of the
-  number of purchases in the next ``t`` periods eq. 10, probability alive from the same paper's
-  appendix (also in Fader & Hardie's note "Computing P(alive) using the BG/NBD model", 2008).
+- Purchase counts: :mod:`.pareto` (Pareto/NBD), :mod:`.mbg` (MBG/NBD) and :mod:`.bgnbd` (BG/NBD), each
+  with its likelihood, P(alive) and conditional expectation (equations cited there). ``model="auto"``
+  fits all three and keeps the one that predicted a held-out period best among the models in which a
+  one-time buyer can have left (:mod:`.models`). The default stays BG/NBD for the command line's
+  JSON; the Customers page uses ``auto``.
 - Gamma-Gamma spend model (Fader, Hardie & Lee 2005, "RFM and CLV: Using Iso-Value Curves for
   Customer Base Analysis", Journal of Marketing Research 42(4), and Fader & Hardie's note "The
   Gamma-Gamma Model of Monetary Value", 2013): likelihood of a customer's average repeat-transaction
@@ -36,28 +38,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from scipy import special
 
 from ..errors import DataError
+from . import models
+from ._fitting import MIN_CUSTOMERS, UNIT_DAYS, minimise
+from .bgnbd import BgNbdFit, expected_purchases, probability_alive
+from .bgnbd import fit as fit_bgnbd
+from .bgnbd import log_likelihood as bgnbd_log_likelihood
 from .rfm import Note, _as_day, check_orders
 
-UNIT_DAYS = {"day": 1.0, "week": 7.0}
-MIN_CUSTOMERS = 10
-
-
-@dataclass(frozen=True)
-class BgNbdFit:
-    r: float
-    alpha: float
-    a: float
-    b: float
-    time_unit: str
-    log_likelihood: float
-    customers: int
-    converged: bool
-
-    def params(self) -> dict:
-        return {"r": self.r, "alpha": self.alpha, "a": self.a, "b": self.b, "time_unit": self.time_unit}
+__all__ = ["BgNbdFit", "ClvResult", "GammaGammaFit", "MIN_CUSTOMERS", "UNIT_DAYS", "bgnbd_log_likelihood",
+           "expected_average_value", "expected_purchases", "fit", "fit_bgnbd", "fit_gamma_gamma",
+           "gamma_gamma_log_likelihood", "probability_alive", "summary", "transactions", "value_by_segment"]
+NEXT_ORDER_CAP_DAYS = 730  # an expected next order further away than this is shown as "not expected"
 
 
 @dataclass(frozen=True)
@@ -79,13 +73,17 @@ class GammaGammaFit:
 
 @dataclass(frozen=True)
 class ClvResult:
-    """``customers``: one row per calibration customer with ``customer_id, frequency, recency, T,
-    monetary_value, has_returns, p_alive, predicted_purchases, predicted_avg_value, predicted_spend``
-    (the last three over ``horizon_days`` after ``calibration_end``) and, with a holdout,
-    ``holdout_frequency`` and ``predicted_holdout``. ``holdout``: None or ``{"customers",
-    "predicted_repeat_purchases", "actual_repeat_purchases"}`` summed over the calibration customers."""
+    """``model``: the fitted purchase model (``.name`` pareto/mbg/bgnbd, ``.label``, ``.params()``).
+    ``customers``: one row per calibration customer with ``customer_id, frequency, recency, T,
+    monetary_value, has_returns, first_purchase, p_alive, churn_risk, predicted_purchases,
+    predicted_avg_value, predicted_spend, next_order_days, expected_next_order`` (predictions over
+    ``horizon_days`` after ``calibration_end``; ``next_order_days`` is the median wait for the next
+    order of a customer still active, ``expected_next_order`` that date, NaT beyond
+    :data:`NEXT_ORDER_CAP_DAYS`) and, with a holdout, ``holdout_frequency`` and ``predicted_holdout``.
+    ``holdout``: None or ``{"customers", "predicted_repeat_purchases", "actual_repeat_purchases"}``
+    summed over the calibration customers. ``selection``: the model comparison (``model="auto"``)."""
 
-    bgnbd: BgNbdFit
+    model: object
     gamma_gamma: GammaGammaFit | None
     customers: pd.DataFrame
     calibration_end: pd.Timestamp
@@ -93,6 +91,12 @@ class ClvResult:
     horizon_days: int
     holdout: dict | None
     notes: tuple[Note, ...]
+    selection: models.ModelChoice | None = None
+
+    @property
+    def bgnbd(self) -> BgNbdFit | None:
+        """The BG/NBD fit when it is the model used (kept for callers written before the choice)."""
+        return self.model if isinstance(self.model, BgNbdFit) else None
 
 
 # --------------------------------------------------------------------------------------- summaries
@@ -168,90 +172,6 @@ def summary(orders: pd.DataFrame, calibration_end, holdout_end=None, time_unit: 
     return out, notes
 
 
-# ----------------------------------------------------------------------------------------- BG/NBD
-def bgnbd_log_likelihood(params, x, t_x, T, weights=None) -> float:
-    """Sum of the BG/NBD log-likelihood (FHL 2005 eq. 6) for ``params = (r, alpha, a, b)``:
-
-    L = B(a, b+x)/B(a, b) * G(r+x) a^r / (G(r) (alpha+T)^(r+x))
-        + [x > 0] B(a+1, b+x-1)/B(a, b) * G(r+x) alpha^r / (G(r) (alpha+t_x)^(r+x))
-    """
-    r, alpha, a, b = params
-    x = np.asarray(x, dtype=float)
-    t_x = np.asarray(t_x, dtype=float)
-    T = np.asarray(T, dtype=float)
-    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
-    a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-    a2 = special.betaln(a, b + x) - special.betaln(a, b) - (r + x) * np.log(alpha + T)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        a3 = np.where(x > 0, special.betaln(a + 1, np.maximum(b + x - 1, 1e-300)) - special.betaln(a, b)
-                      - (r + x) * np.log(alpha + t_x), -np.inf)
-    return float(np.sum(w * (a1 + np.logaddexp(a2, a3))))
-
-
-def _aggregate(*cols: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    frame = pd.DataFrame({f"c{i}": np.round(c, 9) for i, c in enumerate(cols)})
-    g = frame.groupby(list(frame.columns), sort=False).size().reset_index()
-    return [g[f"c{i}"].to_numpy(dtype=float) for i in range(len(cols))], g[0].to_numpy(dtype=float)
-
-
-def _minimise(nll, x0: np.ndarray):
-    best = None
-    for method in ("L-BFGS-B", "Nelder-Mead"):
-        res = optimize.minimize(nll, x0 if best is None else best.x, method=method,
-                                options={"maxiter": 5000} if method == "Nelder-Mead" else {"maxiter": 2000})
-        if best is None or (np.isfinite(res.fun) and res.fun <= best.fun):
-            best = res
-        if res.success:
-            break
-    return best
-
-
-def fit_bgnbd(frequency, recency, T, time_unit: str = "week") -> BgNbdFit:
-    """Maximum-likelihood BG/NBD fit (eq. 6) on per-customer ``x, t_x, T`` arrays."""
-    x = np.asarray(frequency, dtype=float)
-    n, repeat = int(x.size), int((x > 0).sum())
-    if n < MIN_CUSTOMERS or repeat == 0:
-        raise DataError("err.clv.too_few", need=MIN_CUSTOMERS, customers=n, repeat=repeat)
-    (xa, ta, Ta), w = _aggregate(x, np.asarray(recency, dtype=float), np.asarray(T, dtype=float))
-    scale = float(np.mean(Ta)) or 1.0  # fit alpha on a data-free scale, then convert back
-
-    def nll(theta):
-        p = np.exp(np.clip(theta, -30, 30))
-        value = -bgnbd_log_likelihood((p[0], p[1], p[2], p[3]), xa, ta / scale, Ta / scale, w)
-        return value if np.isfinite(value) else 1e300
-
-    res = _minimise(nll, np.zeros(4))
-    r, alpha_s, a, b = np.exp(res.x)
-    ll = -float(res.fun) - float(np.sum(w * (xa * np.log(scale))))  # change of time scale
-    return BgNbdFit(float(r), float(alpha_s * scale), float(a), float(b), time_unit, ll, n, bool(res.success))
-
-
-def expected_purchases(fit: BgNbdFit, t, frequency, recency, T) -> np.ndarray:
-    """Expected purchases in the next ``t`` periods given ``x, t_x, T`` (FHL 2005 eq. 10)."""
-    r, alpha, a, b = fit.r, fit.alpha, fit.a, fit.b
-    x = np.asarray(frequency, dtype=float)
-    t_x = np.asarray(recency, dtype=float)
-    T = np.asarray(T, dtype=float)
-    t = float(t)
-    hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
-    first = (a + b + x - 1) / (a - 1)
-    second = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp
-    with np.errstate(divide="ignore", invalid="ignore"):
-        third = 1 + np.where(x > 0,
-                             a / np.maximum(b + x - 1, 1e-300) * ((alpha + T) / (alpha + t_x)) ** (r + x),
-                             0.0)
-    return first * second / third
-
-
-def probability_alive(fit: BgNbdFit, frequency, recency, T) -> np.ndarray:
-    """P(alive | x, t_x, T) = 1 / (1 + [x > 0] a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x))."""
-    x = np.asarray(frequency, dtype=float)
-    ratio = ((fit.alpha + np.asarray(T, dtype=float))
-             / (fit.alpha + np.asarray(recency, dtype=float))) ** (fit.r + x)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return 1.0 / (1.0 + np.where(x > 0, fit.a / np.maximum(fit.b + x - 1, 1e-300) * ratio, 0.0))
-
-
 # ------------------------------------------------------------------------------------ Gamma-Gamma
 def gamma_gamma_log_likelihood(params, frequency, monetary_value) -> float:
     """Sum over customers (x > 0, m_x > 0) of the Gamma-Gamma log-likelihood of the average value:
@@ -282,7 +202,7 @@ def fit_gamma_gamma(frequency, monetary_value) -> GammaGammaFit:
         value = -gamma_gamma_log_likelihood((p, q, v), x, m / scale)
         return value if np.isfinite(value) else 1e300
 
-    res = _minimise(nll, np.zeros(3))
+    res = minimise(nll, np.zeros(3))
     p, q, v_s = np.exp(res.x)
     ll = -float(res.fun) - float(np.sum(np.log(scale) * np.ones_like(m)))
     return GammaGammaFit(float(p), float(q), float(v_s * scale), ll, int(x.size), bool(res.success))
@@ -296,16 +216,44 @@ def expected_average_value(fit: GammaGammaFit, frequency, monetary_value) -> np.
 
 
 # --------------------------------------------------------------------------------------- pipeline
+def _choose(orders, summ, cal_end, hold_end, time_unit: str):
+    """The model comparison for ``model="auto"``: on the given holdout, or else on the last part of
+    the calibration period (:func:`models.holdout_split`). Returns ``(choice, fit)`` where ``fit`` is
+    the chosen model fitted on the whole calibration period."""
+    if hold_end is not None:
+        choice = models.compare(summ, cal_end, hold_end, time_unit)
+        return choice, choice.fit
+    split = models.holdout_split(summ["first_purchase"].min(), cal_end)
+    if split is None:
+        choice = models.compare(summ, cal_end, None, time_unit)
+        return choice, choice.fit
+    inner, _ = summary(orders, split[0], split[1], time_unit)
+    choice = models.compare(inner, split[0], split[1], time_unit)
+    start = [v for k, v in choice.fit.params().items() if k != "time_unit"]
+    final = models.fit_model(choice.chosen, summ["frequency"], summ["recency"], summ["T"], time_unit,
+                             start=start)
+    return choice, final
+
+
 def fit(orders: pd.DataFrame, calibration_end, holdout_end=None, time_unit: str = "week",
-        horizon_days: int = 365) -> ClvResult:
-    """Fit BG/NBD and Gamma-Gamma on the orders up to ``calibration_end`` (inclusive), predict each
+        horizon_days: int = 365, model: str = "bgnbd") -> ClvResult:
+    """Fit a purchase model (``model``: ``bgnbd``, ``pareto``, ``mbg`` or ``auto``, see
+    :mod:`.models`) and Gamma-Gamma on the orders up to ``calibration_end`` (inclusive), predict each
     calibration customer's purchases and spend over ``horizon_days`` after it, and (with
     ``holdout_end``) compare predicted with actual repeat purchases in the holdout period."""
+    models.check_model(model)
     summ, notes = summary(orders, calibration_end, holdout_end, time_unit)
     unit = UNIT_DAYS[time_unit]
-    bg = fit_bgnbd(summ["frequency"], summ["recency"], summ["T"], time_unit)
-    if not bg.converged:
-        notes.append(Note("clv.note.not_converged", {"model": "BG/NBD"}))
+    cal_end = _as_day(calibration_end, "calibration_end")
+    hold_end = None if holdout_end is None else _as_day(holdout_end, "holdout_end")
+    selection = None
+    if model == "auto":
+        selection, pm = _choose(orders, summ, cal_end, hold_end, time_unit)
+        notes.extend(selection.notes)
+    else:
+        pm = models.fit_model(model, summ["frequency"], summ["recency"], summ["T"], time_unit)
+    if not pm.converged:
+        notes.append(Note("clv.note.not_converged", {"model": pm.label}))
     x = summ["frequency"].to_numpy(dtype=float)
     m = summ["monetary_value"].to_numpy(dtype=float)
     usable = (x > 0) & (m > 0) & ~summ["has_returns"].to_numpy()
@@ -321,8 +269,11 @@ def fit(orders: pd.DataFrame, calibration_end, holdout_end=None, time_unit: str 
     if gg is not None and not gg.converged:
         notes.append(Note("clv.note.not_converged", {"model": "Gamma-Gamma"}))
     out = summ.copy()
-    out["p_alive"] = probability_alive(bg, x, out["recency"], out["T"])
-    out["predicted_purchases"] = expected_purchases(bg, horizon_days / unit, x, out["recency"], out["T"])
+    t_x, T = out["recency"].to_numpy(dtype=float), out["T"].to_numpy(dtype=float)
+    alive = pm.p_alive(x, t_x, T)
+    out["p_alive"] = alive
+    out["churn_risk"] = 1.0 - alive
+    out["predicted_purchases"] = alive * pm.expected_if_alive(horizon_days / unit, x, T)
     if gg is not None and np.isfinite(gg.mean_value()):
         avg = np.where(usable, expected_average_value(gg, x, m), gg.mean_value())
     else:
@@ -330,18 +281,18 @@ def fit(orders: pd.DataFrame, calibration_end, holdout_end=None, time_unit: str 
         avg = np.where(usable, m, fallback)
     out["predicted_avg_value"] = np.round(avg, 2)
     out["predicted_spend"] = np.round(out["predicted_purchases"] * avg, 2)
+    wait = models.next_order_days(pm, x, T, unit)
+    out["next_order_days"] = np.round(wait, 1)
+    days = np.where(wait <= NEXT_ORDER_CAP_DAYS, np.ceil(wait), np.nan)
+    out["expected_next_order"] = cal_end + pd.to_timedelta(days, unit="D")
     holdout = None
-    hold_end = None
-    if holdout_end is not None:
-        cal_end = _as_day(calibration_end, "calibration_end")
-        hold_end = _as_day(holdout_end, "holdout_end")
+    if hold_end is not None:
         t = (hold_end - cal_end).days / unit
-        out["predicted_holdout"] = expected_purchases(bg, t, x, out["recency"], out["T"])
+        out["predicted_holdout"] = alive * pm.expected_if_alive(t, x, T)
         holdout = {"customers": int(len(out)),
                    "predicted_repeat_purchases": round(float(out["predicted_holdout"].sum()), 2),
                    "actual_repeat_purchases": int(out["holdout_frequency"].sum())}
-    return ClvResult(bg, gg, out, _as_day(calibration_end, "calibration_end"), hold_end, int(horizon_days),
-                     holdout, tuple(notes))
+    return ClvResult(pm, gg, out, cal_end, hold_end, int(horizon_days), holdout, tuple(notes), selection)
 
 
 def value_by_segment(clv_customers: pd.DataFrame, rfm_customers: pd.DataFrame) -> pd.DataFrame:
