@@ -101,11 +101,11 @@ def compare(summary: pd.DataFrame, calibration_end, holdout_end=None, time_unit:
     for name in candidates:
         try:
             f = fit_model(name, x, t_x, T, time_unit)
-        except DataError as exc:
-            notes.append(Note("clv.note.model_failed", {"model": LABELS[name], "reason": exc.key}))
+        except DataError:
+            notes.append(Note("clv.note.model_failed", {"model": LABELS[name]}))
             continue
         if not np.isfinite(f.log_likelihood):
-            notes.append(Note("clv.note.model_failed", {"model": LABELS[name], "reason": "log_likelihood"}))
+            notes.append(Note("clv.note.model_failed", {"model": LABELS[name]}))
             continue
         fits[name] = f
         row = {"model": name, "log_likelihood": f.log_likelihood, "predicted": np.nan, "actual": np.nan,
