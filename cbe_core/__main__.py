@@ -21,6 +21,7 @@ COMMANDS = {
     "quote": "compare ways to ship a parcel",
     "rfm": "RFM segments and the Excel export",
     "clv": "fit BG/NBD + Gamma-Gamma and check a holdout",
+    "cohorts": "acquisition cohorts: retention, value curves, CAC and payback",
 }
 
 

@@ -151,11 +151,12 @@ def write_workbook(
     sheets: Mapping[str, pd.DataFrame],
     path: str | Path | None = None,
     *,
-    number_formats: Mapping[str, str] | None = None,
+    number_formats: Mapping[str | tuple[str, str], str] | None = None,
 ) -> bytes:
     """Write ``sheets`` (sheet name -> frame) to one workbook; return its bytes (and save to ``path``).
 
-    ``number_formats`` maps a column name to an Excel number format (e.g. ``{"share": "0.0%"}``).
+    ``number_formats`` maps a column name to an Excel number format (e.g. ``{"share": "0.0%"}``), or a
+    ``(sheet name, column name)`` pair for one sheet only.
     Date columns without a time part get ``yyyy-mm-dd``, others ``yyyy-mm-dd hh:mm``.
     """
     import xlsxwriter
@@ -185,8 +186,8 @@ def write_workbook(
             kind = _column_kind(s)
             width = len(header)
             fmt = None
-            if str(col) in number_formats:
-                key = number_formats[str(col)]
+            key = number_formats.get((str(raw_name), str(col)), number_formats.get(str(col)))
+            if key is not None:
                 fmt = custom_fmts.get(key) or custom_fmts.setdefault(
                     key, book.add_format({"num_format": key}))
             if kind == "datetime":
@@ -312,4 +313,72 @@ def segments_workbook(
     money = "#,##0.00"
     formats = {head("share"): "0.0%", head("revenue"): money, head("monetary"): money, head("aov"): money,
                head("avg_monetary"): money}
+    return write_workbook(sheets, path, number_formats=formats)
+
+
+# Cohort tables (issue 18) --------------------------------------------------------------------------
+MAX_AGES = 200
+COHORT_MATRICES = ("retention", "orders_per_customer", "cum_net_sales_per_customer",
+                   "cum_gross_profit_per_customer")
+
+
+def _matrix_sheet(measure: str, lang: str, cur: str) -> str:
+    from .i18n import t
+
+    return t(f"cohorts.sheet.{measure}", lang) + (cur if measure.startswith("cum_") else "")
+
+
+def cohorts_workbook(result, acquisition: pd.DataFrame | None = None, *, lang: str = "en",
+                     path: str | Path | None = None) -> bytes:
+    """The cohort tables of a :class:`cbe_core.customers.cohorts.CohortResult`: a Cohorts sheet (size,
+    periods lived, 12-month value, and with ``acquisition`` the spend, CAC, LTV:CAC and payback), one
+    cohort x age matrix per measure in :data:`COHORT_MATRICES` (lived periods only; gross profit when
+    the orders carry costs) and an All cells sheet with every row, projected ones marked. Headers in
+    ``lang``; money columns name the currency when the orders carry one."""
+    from .i18n import t
+
+    cur = f" ({result.currency})" if result.currency else ""
+    by = result.by
+
+    def head(col: str, money: bool = False) -> str:
+        return t(f"cohorts.col.{col}", lang) + (cur if money else "")
+
+    split = result.split is not None
+    summary = pd.DataFrame({head("cohort"): result.cohorts["cohort"].to_numpy()})
+    if split:
+        summary[head("group")] = result.cohorts["group"].to_numpy()
+    summary[head("start")] = result.cohorts["start"].to_numpy()
+    summary[head("customers")] = result.cohorts["customers"].to_numpy()
+    summary[head("small")] = result.cohorts["small"].to_numpy()
+    summary[head("observed_ages")] = result.cohorts["observed_ages"].to_numpy()
+    summary[head("ltv", True)] = result.cohorts["ltv"].round(2).to_numpy()
+    summary[head("ltv_projected")] = result.cohorts["ltv_projected"].to_numpy()
+    if acquisition is not None and len(acquisition) and not split:
+        acq = acquisition.set_index("cohort").reindex(result.cohorts["cohort"])
+        for col in ("ad_spend", "other_spend", "spend", "cac"):
+            summary[head(col, True)] = acq[col].round(2).to_numpy()
+        summary[head("ltv_cac")] = acq["ltv_cac"].round(2).to_numpy()
+        summary[head("payback_age")] = acq["payback_age"].to_numpy()
+    sheets: dict[str, pd.DataFrame] = {t("cohorts.sheet.cohorts", lang): summary}
+    cells = result.cells
+    lived = cells.loc[cells["status"] != "projected"]
+    index = ["cohort", "group"] if split else ["cohort"]
+    for measure in COHORT_MATRICES:
+        if measure == "cum_gross_profit_per_customer" and not result.has_profit:
+            continue
+        wide = lived.pivot_table(index=index, columns="age", values=measure, aggfunc="first", sort=False)
+        wide.columns = [t(f"cohorts.age.{by}", lang, n=int(k)) for k in wide.columns]
+        wide = wide.reset_index().rename(columns={"cohort": head("cohort"), "group": head("group")})
+        sheets[_matrix_sheet(measure, lang, cur)] = wide
+    status = cells["status"].map(lambda s: t(f"cohorts.status.{s}", lang))
+    money = ("net_sales", "net_sales_per_customer", "gross_profit", "gross_profit_per_customer",
+             "cum_net_sales_per_customer", "cum_gross_profit_per_customer")
+    long = pd.DataFrame({head(c, c in money): (status if c == "status" else cells[c]).to_numpy()
+                         for c in cells.columns if split or c != "group"})
+    sheets[t("cohorts.sheet.cells", lang)] = long
+    pct, amount = "0.0%", "#,##0.00"
+    formats: dict = {head("retention"): pct, **{head(c, True): amount for c in money}}
+    for measure, fmt in zip(COHORT_MATRICES, (pct, "0.00", amount, amount)):
+        sheet = _matrix_sheet(measure, lang, cur)
+        formats.update({(sheet, t(f"cohorts.age.{by}", lang, n=k)): fmt for k in range(MAX_AGES)})
     return write_workbook(sheets, path, number_formats=formats)

@@ -122,7 +122,7 @@ ORDERS = Table(
         C("product_name", "text", False, "lineitem name", "description", "product-name", "title",
           "商品名称", "产品名称"),
         C("traffic_source", "category", False, "traffic source", "utm source", "utm_source",
-          "流量来源", "来源渠道", help="traffic source the order came from (cohorts by first traffic source)"),
+          "流量来源", "来源渠道", help="traffic source of the order (cohorts by first traffic source)"),
     ),
     "one row per order line",
 )

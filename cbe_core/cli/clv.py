@@ -1,17 +1,26 @@
-"""``python -m cbe_core clv ORDERS --calibration-end D [--holdout-end D] [--time-unit week|day] [--json]
-[--lang en|zh]``: fit BG/NBD + Gamma-Gamma on the orders up to the calibration end (inclusive;
-customers whose first order is later are left out) and check the holdout.
+"""``python -m cbe_core clv ORDERS --calibration-end D [--holdout-end D] [--time-unit week|day]
+[--model pareto|mbg|bgnbd|auto] [--json] [--lang en|zh]``: fit a purchase model + Gamma-Gamma on the
+orders up to the calibration end (inclusive; customers whose first order is later are left out) and
+check the holdout.
 
-``--json`` prints exactly ``{"bgnbd": {"r", "alpha", "a", "b", "time_unit"}, "gamma_gamma": {"p", "q",
-"v"}, "holdout": {"customers", "predicted_repeat_purchases", "actual_repeat_purchases"}}``; holdout
-figures sum over the calibration customers from the calibration end to the holdout end (``null``
-without ``--holdout-end``; ``gamma_gamma`` is ``null`` when too few repeat buyers to fit it). Notes go to
-stderr."""
+Without ``--model`` the command fits BG/NBD and ``--json`` prints exactly ``{"bgnbd": {"r", "alpha",
+"a", "b", "time_unit"}, "gamma_gamma": {"p", "q", "v"}, "holdout": {"customers",
+"predicted_repeat_purchases", "actual_repeat_purchases"}}`` (the shape scripts written before the
+other models rely on). With ``--model`` the JSON also has ``"model"``: the name of the model used,
+whose parameters are under that name (``"pareto": {"r", "alpha", "s", "beta", "time_unit"}``,
+``"mbg"`` or ``"bgnbd": {"r", "alpha", "a", "b", "time_unit"}``), and with ``auto`` ``"selection":
+{"chosen", "reason", "calibration_end", "holdout_end", "models": [{"model", "log_likelihood",
+"predicted", "actual", "total_error", "rmse", "eligible", "chosen"}]}`` (see
+:mod:`cbe_core.customers.models`: chosen on the given holdout, or on the last part of the calibration
+period without one). Holdout figures sum over the calibration customers from the calibration end to
+the holdout end (``null`` without ``--holdout-end``; ``gamma_gamma`` is ``null`` when too few repeat
+buyers to fit it). Notes go to stderr."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
 
@@ -21,8 +30,33 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="last day of the calibration period, YYYY-MM-DD")
     parser.add_argument("--holdout-end", help="last day of the holdout period, YYYY-MM-DD")
     parser.add_argument("--time-unit", choices=("week", "day"), default="week")
+    parser.add_argument("--model", choices=("pareto", "mbg", "bgnbd", "auto"),
+                        help="purchase model; auto picks Pareto/NBD or MBG/NBD by holdout error "
+                             "(default: BG/NBD with the original JSON shape)")
     parser.add_argument("--json", action="store_true", help="print the fit as JSON")
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
+
+
+def _round(v):
+    return round(v, 6) if isinstance(v, float) else v
+
+
+def _selection(choice, lang: str) -> dict:
+    from cbe_core.i18n import t
+
+    def plain(k, v):
+        if k in ("eligible", "chosen"):
+            return bool(v)
+        if isinstance(v, float):
+            return None if math.isnan(v) else round(v, 4)
+        return v
+
+    records = choice.table.to_dict("records")
+    rows = [{k: plain(k, v) for k, v in r.items() if k != "converged"} for r in records]
+    return {"chosen": choice.chosen, "reason": t(choice.reason.key, lang, **choice.reason.params),
+            "calibration_end": choice.calibration_end.date().isoformat(),
+            "holdout_end": None if choice.holdout_end is None else choice.holdout_end.date().isoformat(),
+            "models": rows}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,17 +65,31 @@ def run(args: argparse.Namespace) -> int:
     from cbe_core.ingest import read_table
 
     orders, _report = read_table(args.orders, "orders")
-    res = clv.fit(orders, args.calibration_end, args.holdout_end, time_unit=args.time_unit)
-    bg = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in res.bgnbd.params().items()}
+    res = clv.fit(orders, args.calibration_end, args.holdout_end, time_unit=args.time_unit,
+                  model=args.model or "bgnbd")
+    m = res.model
+    params = {k: _round(v) for k, v in m.params().items()}
     gg = None if res.gamma_gamma is None else {k: round(v, 6) for k, v in res.gamma_gamma.params().items()}
     for note in res.notes:
         print(t(note.key, args.lang, **note.params), file=sys.stderr)
     if args.json:
-        print(json.dumps({"bgnbd": bg, "gamma_gamma": gg, "holdout": res.holdout}, indent=1))
+        out = {m.name: params, "gamma_gamma": gg, "holdout": res.holdout}
+        if args.model:
+            out = {"model": m.name, **out}
+            if res.selection is not None:
+                out["selection"] = _selection(res.selection, args.lang)
+        print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
-    print(t("clv.cli.bgnbd", args.lang, r=f"{bg['r']:.4g}", alpha=f"{bg['alpha']:.4g}", a=f"{bg['a']:.4g}",
-            b=f"{bg['b']:.4g}", unit=t(f"clv.unit.{bg['time_unit']}", args.lang),
-            customers=res.bgnbd.customers))
+    if res.selection is not None:
+        print(t(res.selection.reason.key, args.lang, **res.selection.reason.params))
+    if m.name == "bgnbd":
+        print(t("clv.cli.bgnbd", args.lang, r=f"{params['r']:.4g}", alpha=f"{params['alpha']:.4g}",
+                a=f"{params['a']:.4g}", b=f"{params['b']:.4g}", unit=t(f"clv.unit.{m.time_unit}", args.lang),
+                customers=m.customers))
+    else:
+        text = ", ".join(f"{k}={v:.4g}" for k, v in params.items() if k != "time_unit")
+        print(t("clv.cli.model", args.lang, model=m.label, params=text,
+                unit=t(f"clv.unit.{m.time_unit}", args.lang), customers=m.customers))
     if gg:
         print(t("clv.cli.gg", args.lang, p=f"{gg['p']:.4g}", q=f"{gg['q']:.4g}", v=f"{gg['v']:.4g}",
                 customers=res.gamma_gamma.customers))

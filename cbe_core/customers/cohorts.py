@@ -104,6 +104,27 @@ def _label(periods: pd.PeriodIndex, by: str) -> np.ndarray:
     return np.asarray(periods.start_time.strftime("%Y-%m-%d"), dtype=object)
 
 
+def _sale_mask(orders: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(lines usable at all, sales lines) with a customer id, a date, quantity and price, not cancelled."""
+    dates = orders["order_date"].to_numpy(dtype="datetime64[ns]")
+    qty = orders["quantity"].to_numpy(dtype=float, na_value=np.nan)
+    price = orders["unit_price"].to_numpy(dtype=float, na_value=np.nan)
+    ok = ~np.isnat(dates) & np.isfinite(qty) & np.isfinite(price) & orders["customer_id"].notna().to_numpy()
+    if "cancelled" in orders.columns:
+        ok &= ~orders["cancelled"].to_numpy(dtype=bool, na_value=False)
+    return ok, ok & (qty > 0) & (price > 0)
+
+
+def last_sale_day(orders: pd.DataFrame) -> pd.Timestamp:
+    """The last day with a sale to a known customer: the day a model must be fitted up to for
+    :func:`build` to project young cohorts."""
+    check_orders(orders, who="cohorts")
+    _, sale = _sale_mask(orders)
+    if not sale.any():
+        raise DataError("err.rfm.no_sales")
+    return pd.Timestamp(orders["order_date"].to_numpy(dtype="datetime64[ns]")[sale].max()).normalize()
+
+
 def _lines(orders: pd.DataFrame, split: str | None, products: pd.DataFrame | None):
     """The sales and return lines with customer ids, as plain arrays, and notes about costs."""
     check_orders(orders, who="cohorts")
@@ -112,10 +133,7 @@ def _lines(orders: pd.DataFrame, split: str | None, products: pd.DataFrame | Non
     dates = orders["order_date"].to_numpy(dtype="datetime64[ns]")
     qty = orders["quantity"].to_numpy(dtype=float, na_value=np.nan)
     price = orders["unit_price"].to_numpy(dtype=float, na_value=np.nan)
-    ok = ~np.isnat(dates) & np.isfinite(qty) & np.isfinite(price) & orders["customer_id"].notna().to_numpy()
-    if "cancelled" in orders.columns:
-        ok &= ~orders["cancelled"].to_numpy(dtype=bool, na_value=False)
-    sale = ok & (qty > 0) & (price > 0)
+    ok, sale = _sale_mask(orders)
     keep = sale | (ok & (qty < 0))
     if not sale.any():
         raise DataError("err.rfm.no_sales")
