@@ -34,6 +34,7 @@ COMMANDS = {
     "rfm": ["rfm", f"{S}/orders.csv", "--json"],
     "clv": ["clv", f"{S}/orders.csv", "--calibration-end", "2026-04-30", "--holdout-end", "2026-10-31",
             "--json"],
+    "cohorts": ["cohorts", f"{S}/orders.csv", "--json"],
     "abtest": ["abtest", "--a-sessions", "5000", "--a-orders", "150", "--b-sessions", "5000",
                "--b-orders", "190", "--json"],
 }
