@@ -51,7 +51,7 @@ def test_cohorts_split_model_ads_and_workbook(hand_csv, tmp_path, capsys):
     out_path = tmp_path / "cohorts.xlsx"
     # three customers are too few for any customer-value model: refused with the reason, no traceback
     assert main(["cohorts", str(hand_csv), "--model", "auto", "--lang", "zh"]) == 2
-    assert "客户价值模型至少需要 10 个" in capsys.readouterr().err
+    assert "无法拟合任何客户价值模型" in capsys.readouterr().err
     assert main(["cohorts", str(hand_csv), "--split", "channel", "--ads", str(ads), "--out", str(out_path),
                  "--json", "--lang", "zh"]) == 0
     captured = capsys.readouterr()
