@@ -252,7 +252,10 @@ def write_workbook(
 # RFM segment lists (issue 5) -----------------------------------------------------------------------
 SEGMENT_SHEET_COLUMNS = (
     "customer_id", "email", "customer_name", "first_order", "last_order", "recency_days", "frequency",
-    "monetary", "aov", "r_score", "f_score", "m_score", "segment", "action",
+    "monetary", "aov", "r_score", "f_score", "m_score",
+    # from the customer-value model, when the list carries them (cbe_core.customers.clv.with_predictions)
+    "churn_risk", "expected_next_order", "predicted_spend",
+    "segment", "action",
 )
 
 
@@ -266,7 +269,9 @@ def segments_workbook(
     """Segment customer lists for campaigns: a Summary sheet (segment, customers, share of all customers,
     revenue, average R/F/M, suggested action) and one sheet per chosen segment with the customer rows
     (id, the contact fields the orders carry, RFM values, scores, segment, action), headers and segment
-    names in ``lang``. ``customers`` is :attr:`cbe_core.customers.rfm.RfmResult.customers`;
+    names in ``lang``; churn risk, expected next order and predicted spend when the list carries them
+    (:func:`cbe_core.customers.clv.with_predictions`). ``customers`` is
+    :attr:`cbe_core.customers.rfm.RfmResult.customers`;
     ``segments`` are segment keys (None = every segment that has customers). Built on
     :func:`write_workbook`."""
     from .customers.rfm import segment_summary
@@ -312,7 +317,7 @@ def segments_workbook(
         sheets[t(f"rfm.seg.{s}", lang)] = frame
     money = "#,##0.00"
     formats = {head("share"): "0.0%", head("revenue"): money, head("monetary"): money, head("aov"): money,
-               head("avg_monetary"): money}
+               head("avg_monetary"): money, head("churn_risk"): "0%", head("predicted_spend"): money}
     return write_workbook(sheets, path, number_formats=formats)
 
 

@@ -162,3 +162,28 @@ def test_bulk_path_for_large_sheets_writes_the_same_workbook_as_the_cell_by_cell
     assert big["A3"].value == "'=cmd()" and big["A4"].value == "  spaced "
     assert big["D2"].value == dt.datetime(2026, 1, 1) and big["D2"].number_format == "yyyy-mm-dd"
     assert big["G2"].number_format == "0.0%"
+
+
+def test_segment_lists_carry_churn_risk_and_next_order_when_the_model_gave_them(result):
+    from cbe_core.customers import clv
+
+    pred = pd.DataFrame({"customer_id": ["c1", "c2", "c5"], "churn_risk": [0.25, 0.5, 0.9],
+                         "expected_next_order": pd.to_datetime(["2026-02-20", "2026-03-01", None]),
+                         "predicted_spend": [12.5, 3.0, 0.4], "p_alive": [0.75, 0.5, 0.1]})
+    merged = clv.with_predictions(result.customers, pred)
+    assert list(merged["customer_id"]) == list(result.customers["customer_id"])
+    assert merged.set_index("customer_id")["churn_risk"].isna().to_dict() == {
+        "c1": False, "c2": False, "c3": True, "c4": True, "c5": False}
+    segs = merged.set_index("customer_id")["segment"].astype(str)
+    wb = _book(export.segments_workbook(merged, [segs["c1"]]))
+    sheet = wb[wb.sheetnames[1]]
+    header = [c.value for c in sheet[1]]
+    assert header[-5:] == ["Churn risk", "Next order expected by (if still active)",
+                           "Predicted spend, 12 months", "Segment", "Suggested action"]
+    row = {h: c for h, c in zip(header, sheet[2])}
+    assert row["Churn risk"].value == 0.25 and row["Churn risk"].number_format == "0%"
+    assert row["Next order expected by (if still active)"].value == dt.datetime(2026, 2, 20)
+    # a list without the model's columns is unchanged
+    plain = [c.value for c in _book(export.segments_workbook(result.customers, [segs["c1"]]))[
+        wb.sheetnames[1]][1]]
+    assert "Churn risk" not in plain

@@ -1,7 +1,10 @@
 """``python -m cbe_core rfm FILE [--as-of D] [--window-days N] [--segments ...] [--out segments.xlsx]
-[--json] [--lang en|zh]``: RFM segments of an orders file and the segment lists in Excel.
+[--model auto|pareto|mbg|bgnbd] [--json] [--lang en|zh]``: RFM segments of an orders file and the
+segment lists in Excel.
 
-Without ``--segments`` every segment with customers goes in the workbook. ``--json`` prints
+Without ``--segments`` every segment with customers goes in the workbook. With ``--model`` the
+workbook's customer rows also carry each customer's churn risk, expected next order and predicted
+12-month spend from that customer-value model, fitted up to the analysis date. ``--json`` prints
 ``{"as_of", "window_days", "customers", "segments": {key: {"name", "customers", "share", "revenue"}},
 "notes", "workbook"}`` (segments in rule order, empty ones included)."""
 
@@ -20,6 +23,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--segments", nargs="+", metavar="SEGMENT",
                         help="segment keys or names for the workbook (default: all), e.g. champions at_risk")
     parser.add_argument("--out", help="write the segment workbook (.xlsx) here")
+    parser.add_argument("--model", choices=("auto", "pareto", "mbg", "bgnbd"),
+                        help="add churn risk and next order from this customer-value model to the workbook")
     parser.add_argument("--json", action="store_true", help="print per-segment counts and revenue as JSON")
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of text and workbook")
 
@@ -46,6 +51,8 @@ def resolve_segments(wanted: list[str], keys: list[str], lang: str) -> list[str]
 
 
 def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from cbe_core import export
     from cbe_core.customers import rfm
     from cbe_core.i18n import t
@@ -56,7 +63,14 @@ def run(args: argparse.Namespace) -> int:
     keys = list(result.segments["segment"])
     chosen = resolve_segments(args.segments, keys, args.lang) if args.segments else None
     if args.out:
-        export.segments_workbook(result.customers, chosen, lang=args.lang, path=args.out)
+        customers = result.customers
+        if args.model:
+            from cbe_core.customers import clv
+
+            cal_end = (result.as_of - pd.Timedelta(days=1)).date().isoformat()
+            fit = clv.fit(orders, cal_end, model=args.model)
+            customers = clv.with_predictions(customers, fit.customers)
+        export.segments_workbook(customers, chosen, lang=args.lang, path=args.out)
     notes = [t(n.key, args.lang, **n.params) for n in result.notes]
     if args.json:
         segs = {

@@ -50,7 +50,8 @@ from .rfm import Note, _as_day, check_orders
 
 __all__ = ["BgNbdFit", "ClvResult", "GammaGammaFit", "MIN_CUSTOMERS", "UNIT_DAYS", "bgnbd_log_likelihood",
            "expected_average_value", "expected_purchases", "fit", "fit_bgnbd", "fit_gamma_gamma",
-           "gamma_gamma_log_likelihood", "probability_alive", "summary", "transactions", "value_by_segment"]
+           "gamma_gamma_log_likelihood", "probability_alive", "summary", "transactions", "value_by_segment",
+           "with_predictions"]
 NEXT_ORDER_CAP_DAYS = 730  # an expected next order further away than this is shown as "not expected"
 
 
@@ -293,6 +294,18 @@ def fit(orders: pd.DataFrame, calibration_end, holdout_end=None, time_unit: str 
                    "predicted_repeat_purchases": round(float(out["predicted_holdout"].sum()), 2),
                    "actual_repeat_purchases": int(out["holdout_frequency"].sum())}
     return ClvResult(pm, gg, out, cal_end, hold_end, int(horizon_days), holdout, tuple(notes), selection)
+
+
+PREDICTION_COLUMNS = ("churn_risk", "expected_next_order", "predicted_spend")
+
+
+def with_predictions(rfm_customers: pd.DataFrame, clv_customers: pd.DataFrame) -> pd.DataFrame:
+    """The RFM customer list with each customer's ``churn_risk``, ``expected_next_order`` and
+    ``predicted_spend`` from a :class:`ClvResult` (customers outside the fit get NaN / NaT), for the
+    segment lists and their workbook. The rows and their order are the RFM list's."""
+    pred = clv_customers.loc[:, ["customer_id", *PREDICTION_COLUMNS]]
+    return rfm_customers.drop(columns=[c for c in PREDICTION_COLUMNS if c in rfm_customers.columns]).merge(
+        pred, on="customer_id", how="left", validate="one_to_one")
 
 
 def value_by_segment(clv_customers: pd.DataFrame, rfm_customers: pd.DataFrame) -> pd.DataFrame:
