@@ -15,7 +15,7 @@ from ui import charts
 Translate = Callable[..., str]
 # customer list: columns shown when the data has them, in this order (the segment name follows)
 CUSTOMER_COLUMNS = ("customer_id", "email", "customer_name", "last_order", "recency_days", "frequency",
-                    "monetary", "r_score", "f_score", "m_score")
+                    "monetary", "r_score", "f_score", "m_score", "churn_risk", "expected_next_order")
 LOG_TICKS = (0, 10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000)
 
 
@@ -116,31 +116,81 @@ def cluster_table(profiles: pd.DataFrame, t: Translate) -> tuple[pd.DataFrame, d
 
 
 def model_caption(fit, t: Translate) -> str:
-    """The fitted BG/NBD parameters (and Gamma-Gamma's when it was fitted) of a ``clv.ClvResult``."""
-    bg, gg = fit.bgnbd, fit.gamma_gamma
-    text = t("rfm.value.params", r=f"{bg.r:.3g}", alpha=f"{bg.alpha:.3g}", a=f"{bg.a:.3g}", b=f"{bg.b:.3g}",
-             unit=t(f"clv.unit.{bg.time_unit}"))
+    """The purchase model's parameters (and Gamma-Gamma's when it was fitted) of a ``clv.ClvResult``."""
+    m, gg = fit.model, fit.gamma_gamma
+    params = ", ".join(f"{k} = {v:.3g}" for k, v in m.params().items() if k != "time_unit")
+    text = t("clv.page.params", model=m.label, params=params, unit=t(f"clv.unit.{m.time_unit}"))
     if gg:
         text += "  " + t("rfm.value.gg_params", p=f"{gg.p:.3g}", q=f"{gg.q:.3g}", v=f"{gg.v:.3g}")
     return text
 
 
-def value_cards(fit, t: Translate) -> None:
-    """Three cards of the value forecast: total predicted spend (an estimate), share still active,
-    predicted spend per customer."""
-    spend = fit.customers["predicted_spend"]
-    m1, m2, m3 = st.columns(3)
-    m1.metric(t("rfm.value.total"), f"{spend.sum():,.0f}", t("common.estimate"), delta_color="off",
+def money(value: float, cur: str, digits: int = 0) -> str:
+    """An amount with its currency code in front (or alone when the currency is unknown)."""
+    return f"{cur} {value:,.{digits}f}".strip()
+
+
+def value_cards(fit, t: Translate, cur: str = "") -> None:
+    """Four cards of the value forecast: total predicted spend (an estimate), customers likely still
+    active, one-time buyers likely still active, predicted spend per customer."""
+    c = fit.customers
+    spend = c["predicted_spend"]
+    one = c.loc[c["frequency"] == 0, "p_alive"]
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(t("rfm.value.total"), money(spend.sum(), cur), t("common.estimate"), delta_color="off",
               delta_arrow="off")
-    m2.metric(t("rfm.value.active"), f"{fit.customers['p_alive'].mean():.0%}")
-    m3.metric(t("rfm.value.avg"), f"{spend.mean():,.2f}")
+    m2.metric(t("clv.kpi.active"), f"{c['p_alive'].sum():,.0f}",
+              t("clv.kpi.share_of", share=f"{c['p_alive'].mean():.0%}", n=f"{len(c):,}"), delta_color="off",
+              delta_arrow="off")
+    if len(one):
+        m3.metric(t("clv.kpi.one_time_active"), f"{one.mean():.0%}",
+                  t("clv.kpi.one_time_n", n=f"{len(one):,}"), delta_color="off", delta_arrow="off")
+    m4.metric(t("rfm.value.avg"), money(spend.mean(), cur, 2))
 
 
-def holdout_caption(holdout: dict, start: str, end: str, t: Translate) -> str:
-    """Repeat purchases the model predicted for the held-out weeks against those that happened."""
-    return t("rfm.value.holdout", start=start, end=end, customers=f"{holdout['customers']:,}",
-             predicted=f"{holdout['predicted_repeat_purchases']:,.0f}",
-             actual=f"{holdout['actual_repeat_purchases']:,}")
+def choice_text(fit, chosen_by_user: bool, t: Translate) -> str:
+    """Which model the page uses and why, in a seller's words."""
+    if chosen_by_user or fit.selection is None:
+        return t("clv.page.chosen_by_you", model=fit.model.label)
+    r = fit.selection.reason
+    return t(r.key, **r.params)
+
+
+def comparison_chart(table: pd.DataFrame, t: Translate) -> alt.LayerChart:
+    """Repeat purchases each model predicted for the check period, against what happened (a rule)."""
+    from cbe_core.customers.models import LABELS
+
+    data = table.assign(name=table["model"].map(LABELS),
+                        pick=table["chosen"].map({True: t("clv.chart.chosen"), False: t("clv.chart.other")}))
+    tips = [alt.Tooltip("name:N", title=t("clv.col.model")),
+            alt.Tooltip("predicted:Q", format=",.0f", title=t("clv.col.predicted")),
+            alt.Tooltip("actual:Q", format=",.0f", title=t("clv.col.actual")),
+            alt.Tooltip("rmse:Q", format=".3f", title=t("clv.col.rmse"))]
+    picks = [t("clv.chart.chosen"), t("clv.chart.other")]
+    bars = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("name:N", sort=list(data["name"]), title=None),
+        x=alt.X("predicted:Q", title=t("clv.col.predicted")),
+        color=alt.Color("pick:N", scale=alt.Scale(domain=picks, range=[charts.OWN_COLOR, charts.OTHER_COLOR]),
+                        title=None), tooltip=tips)
+    actual = alt.Chart(data.head(1)).mark_rule(color=charts.LAG_COLOR, strokeWidth=2).encode(
+        x="actual:Q", tooltip=[alt.Tooltip("actual:Q", format=",.0f", title=t("clv.col.actual"))])
+    return (bars + actual).properties(height=150)
+
+
+def comparison_table(table: pd.DataFrame, t: Translate) -> tuple[pd.DataFrame, dict]:
+    """The model comparison with translated headers (technical detail)."""
+    from cbe_core.customers.models import LABELS
+
+    frame = pd.DataFrame({
+        t("clv.col.model"): table["model"].map(LABELS), t("clv.col.log_likelihood"): table["log_likelihood"],
+        t("clv.col.predicted"): table["predicted"], t("clv.col.actual"): table["actual"],
+        t("clv.col.total_error"): table["total_error"] * 100, t("clv.col.rmse"): table["rmse"],
+        t("clv.col.eligible"): table["eligible"], t("clv.col.chosen"): table["chosen"]})
+    return frame, {t("clv.col.log_likelihood"): st.column_config.NumberColumn(format="%.2f"),
+                   t("clv.col.predicted"): st.column_config.NumberColumn(format="%,.0f"),
+                   t("clv.col.actual"): st.column_config.NumberColumn(format="%,.0f"),
+                   t("clv.col.total_error"): st.column_config.NumberColumn(format="%+.1f%%"),
+                   t("clv.col.rmse"): st.column_config.NumberColumn(format="%.3f")}
 
 
 def value_by_segment_chart(vbs: pd.DataFrame, seg_scale: alt.Scale, t: Translate) -> alt.Chart:
@@ -158,13 +208,17 @@ def value_by_segment_chart(vbs: pd.DataFrame, seg_scale: alt.Scale, t: Translate
 
 
 def top_value_table(customers: pd.DataFrame, t: Translate) -> tuple[pd.DataFrame, dict]:
-    """The 200 customers with the highest predicted spend, and the column formats."""
+    """The 200 customers with the highest predicted spend, with churn risk and next order."""
     top = customers.nlargest(200, "predicted_spend")
     frame = pd.DataFrame({t("rfm.col.customer_id"): top["customer_id"],
                           t("rfm.col.p_alive"): top["p_alive"] * 100,
+                          t("rfm.col.churn_risk"): top["churn_risk"] * 100,
+                          t("rfm.col.expected_next_order"): top["expected_next_order"],
                           t("rfm.col.predicted_purchases"): top["predicted_purchases"].round(2),
                           t("rfm.col.predicted_spend"): top["predicted_spend"]})
-    return frame, {t("rfm.col.p_alive"): st.column_config.NumberColumn(format="%.0f%%")}
+    return frame, {t("rfm.col.p_alive"): st.column_config.NumberColumn(format="%.0f%%"),
+                   t("rfm.col.churn_risk"): st.column_config.NumberColumn(format="%.0f%%"),
+                   t("rfm.col.expected_next_order"): st.column_config.DateColumn(format="YYYY-MM-DD")}
 
 
 def migration_chart(mig: pd.DataFrame, from_date: str, to_date: str, t: Translate) -> alt.LayerChart:
@@ -199,5 +253,148 @@ def customer_table(show: pd.DataFrame, t: Translate) -> tuple[pd.DataFrame, dict
     cols = [c for c in CUSTOMER_COLUMNS if c in show.columns]
     frame = show.loc[:, cols].rename(columns={c: t(f"rfm.col.{c}") for c in cols})
     frame.insert(len(cols), t("rfm.col.segment"), _names(show["segment"].astype(str), t).to_numpy())
+    if "churn_risk" in cols:
+        frame[t("rfm.col.churn_risk")] = frame[t("rfm.col.churn_risk")] * 100
     return frame, {t("rfm.col.last_order"): st.column_config.DateColumn(format="YYYY-MM-DD"),
-                   t("rfm.col.monetary"): st.column_config.NumberColumn(format="%,.2f")}
+                   t("rfm.col.monetary"): st.column_config.NumberColumn(format="%,.2f"),
+                   t("rfm.col.churn_risk"): st.column_config.NumberColumn(format="%.0f%%"),
+                   t("rfm.col.expected_next_order"): st.column_config.DateColumn(format="YYYY-MM-DD")}
+
+
+# ---------------------------------------------------------------------------------- cohorts
+STATUS_ORDER = ("observed", "projected")
+RETENTION_SCHEME = "blues"  # one numeric scale: the colours do not depend on the language
+MAX_LABELLED_CELLS = 400
+
+
+def cohort_cells(cells: pd.DataFrame, group: str | None) -> pd.DataFrame:
+    """The cells of one split group (or all, unsplit), ready to draw."""
+    return cells if group is None else cells.loc[cells["group"] == group]
+
+
+def retention_heatmap(cells: pd.DataFrame, by: str, t: Translate) -> alt.LayerChart:
+    """Share of each cohort who bought again, by period since the first order. Lived periods solid,
+    the period in progress and projected ones faded with a dashed outline."""
+    data = cells.assign(state=cells["status"].map(lambda s: t(f"cohorts.status.{s}")),
+                        faded=cells["status"] != "observed")
+    top = float(data["retention"].max()) if len(data) else 1.0
+    base = alt.Chart(data).encode(
+        x=alt.X("age:O", title=t(f"cohorts.axis.age.{by}")),
+        y=alt.Y("cohort:O", sort="ascending", title=t("cohorts.col.cohort")))
+    tips = [alt.Tooltip("cohort:O", title=t("cohorts.col.cohort")),
+            alt.Tooltip("age:O", title=t(f"cohorts.axis.age.{by}")),
+            alt.Tooltip("customers:Q", format=",", title=t("cohorts.col.customers")),
+            alt.Tooltip("retention:Q", format=".1%", title=t("cohorts.col.retention")),
+            alt.Tooltip("state:N", title=t("cohorts.col.status"))]
+    rect = base.mark_rect(stroke="#555555").encode(
+        color=alt.Color("retention:Q", title=t("cohorts.col.retention"),
+                        scale=alt.Scale(scheme=RETENTION_SCHEME, domain=[0, max(top, 0.01)]),
+                        legend=alt.Legend(format=".0%")),
+        opacity=alt.condition("datum.faded", alt.value(0.45), alt.value(1.0)),
+        strokeWidth=alt.condition("datum.faded", alt.value(1), alt.value(0)),
+        strokeDash=alt.condition("datum.faded", alt.value([3, 2]), alt.value([1, 0])), tooltip=tips)
+    rows = data["cohort"].nunique()
+    chart = rect
+    if len(data) <= MAX_LABELLED_CELLS:
+        text = base.mark_text(fontSize=10).encode(
+            text=alt.Text("retention:Q", format=".0%"), tooltip=tips,
+            color=alt.condition(f"datum.retention > {top * 0.6}", alt.value("white"), alt.value("#222222")))
+        chart = rect + text
+    return chart.properties(height=max(160, min(22 * rows, 700)))
+
+
+def value_curve_chart(cells: pd.DataFrame, measure: str, by: str, cur: str, t: Translate) -> alt.Chart:
+    """Cumulative value per customer by period since the first order, one line per cohort; projected
+    stretches dashed (they start from the last lived point so each line is continuous)."""
+    lived = cells.loc[cells["status"] != "projected"].assign(kind="observed")
+    proj = cells.loc[cells["status"] == "projected"]
+    last = lived.loc[lived["cohort"].isin(proj["cohort"])].groupby(["cohort", "group"]).tail(1)
+    proj = pd.concat([last, proj]).assign(kind="projected")
+    data = pd.concat([lived, proj], ignore_index=True)
+    data["series"] = data["cohort"] + " " + data["kind"]
+    data["kind_label"] = data["kind"].map(lambda s: t(f"cohorts.line.{s}"))
+    kinds = [t(f"cohorts.line.{s}") for s in STATUS_ORDER]
+    title = t(f"cohorts.col.{measure}") + (f" ({cur})" if cur else "")
+    return alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
+        x=alt.X("age:Q", title=t(f"cohorts.axis.age.{by}"), axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y(f"{measure}:Q", title=title),
+        color=alt.Color("cohort:O", scale=alt.Scale(scheme="viridis"), title=t("cohorts.col.cohort")),
+        strokeDash=alt.StrokeDash("kind_label:N", scale=alt.Scale(domain=kinds, range=[[1, 0], [5, 4]]),
+                                  title=None),
+        detail="series:N",
+        tooltip=[alt.Tooltip("cohort:O", title=t("cohorts.col.cohort")),
+                 alt.Tooltip("age:Q", title=t(f"cohorts.axis.age.{by}")),
+                 alt.Tooltip(f"{measure}:Q", format=",.2f", title=title),
+                 alt.Tooltip("kind_label:N", title=t("cohorts.col.status"))],
+    ).properties(height=360)
+
+
+def age_text(age: float, by: str, projected: bool, t: Translate) -> str:
+    if pd.isna(age):
+        return t("cohorts.payback.not_yet")
+    text = t(f"cohorts.age.{by}", n=int(age))
+    return text + (" " + t("cohorts.payback.projected") if projected else "")
+
+
+def acquisition_table(acq: pd.DataFrame, by: str, cur: str, t: Translate) -> tuple[pd.DataFrame, dict]:
+    """CAC, 12-period value, LTV:CAC and payback per cohort, with translated headers."""
+    unit = f" ({cur})" if cur else ""
+    frame = pd.DataFrame({
+        t("cohorts.col.cohort"): acq["cohort"], t("cohorts.col.customers"): acq["customers"],
+        t("cohorts.col.spend") + unit: acq["spend"], t("cohorts.col.cac") + unit: acq["cac"],
+        t("cohorts.col.ltv") + unit: acq["ltv"], t("cohorts.col.ltv_cac"): acq["ltv_cac"],
+        t("cohorts.col.payback_age"): [age_text(a, by, p, t) for a, p in
+                                       zip(acq["payback_age"], acq["payback_projected"])],
+    })
+    fmt = st.column_config.NumberColumn(format="%,.2f")
+    return frame, {t("cohorts.col.spend") + unit: fmt, t("cohorts.col.cac") + unit: fmt,
+                   t("cohorts.col.ltv") + unit: fmt,
+                   t("cohorts.col.ltv_cac"): st.column_config.NumberColumn(format="%.1f")}
+
+
+def acquisition_chart(acq: pd.DataFrame, cur: str, t: Translate) -> alt.Chart:
+    """CAC against 12-period gross profit per customer, per cohort."""
+    names = {"cac": t("cohorts.col.cac"), "ltv": t("cohorts.col.ltv")}
+    long = acq.melt(id_vars="cohort", value_vars=["cac", "ltv"], var_name="what", value_name="amount")
+    long["what"] = long["what"].map(names)
+    unit = f" ({cur})" if cur else ""
+    return alt.Chart(long.dropna()).mark_bar().encode(
+        x=alt.X("cohort:O", title=t("cohorts.col.cohort")), xOffset="what:N",
+        y=alt.Y("amount:Q", title=t("cohorts.axis.per_customer") + unit),
+        color=alt.Color("what:N", scale=alt.Scale(domain=[names["cac"], names["ltv"]],
+                                                  range=[charts.LAG_COLOR, charts.LEAD_COLOR]), title=None),
+        tooltip=[alt.Tooltip("cohort:O", title=t("cohorts.col.cohort")), alt.Tooltip("what:N", title=" "),
+                 alt.Tooltip("amount:Q", format=",.2f", title=t("cohorts.axis.per_customer") + unit)],
+    ).properties(height=260)
+
+
+SPEND_KEY, SPEND_VERSION = "cohort_other_spend", "cohort_other_spend_version"
+
+
+def _save_spend(editor_key: str, base: pd.DataFrame) -> None:
+    """Apply the editor's changes to the saved table and start a fresh editor on it."""
+    delta = st.session_state.get(editor_key) or {}
+    frame = base.copy()
+    for row, changes in delta.get("edited_rows", {}).items():
+        for col, value in changes.items():
+            frame.loc[frame.index[int(row)], col] = value
+    frame = frame.drop(index=[frame.index[int(i)] for i in delta.get("deleted_rows", [])])
+    added = pd.DataFrame(delta.get("added_rows", []), columns=frame.columns)
+    st.session_state[SPEND_KEY] = pd.concat([frame, added], ignore_index=True)
+    st.session_state[SPEND_VERSION] = st.session_state.get(SPEND_VERSION, 0) + 1
+
+
+def spend_editor(t: Translate) -> pd.DataFrame:
+    """Other marketing spend per month and channel, kept in the visitor's session (it survives tab
+    switches: the editor is rebuilt on the saved table after each edit)."""
+    base = st.session_state.get(SPEND_KEY)
+    if base is None:
+        base = pd.DataFrame({"month": pd.Series(dtype="str"), "channel": pd.Series(dtype="str"),
+                             "spend": pd.Series(dtype="float")})
+    key = f"cohort_spend_editor_{st.session_state.get(SPEND_VERSION, 0)}"
+    config = {"month": st.column_config.TextColumn(t("cohorts.spend.month"), help="YYYY-MM"),
+              "channel": st.column_config.TextColumn(t("cohorts.spend.channel")),
+              "spend": st.column_config.NumberColumn(t("cohorts.spend.amount"), min_value=0)}
+    st.data_editor(base, num_rows="dynamic", key=key, on_change=_save_spend, args=(key, base),
+                   hide_index=True, width="stretch", column_config=config)
+    return base

@@ -37,7 +37,7 @@ NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "diagnostics": (("orders",), ("traffic", "ads", "products")),
     "competitors": (("competitors",), ("reviews", "products")),
     "logistics": ((), ("products", "rate_cards", "shipments", "orders")),
-    "customers": (("orders",), ()),
+    "customers": (("orders",), ("products", "ads")),
 }
 
 LANG_KEY = "lang"

@@ -189,10 +189,10 @@ def customer_cohorts(lines: pd.DataFrame, by: str, split: str | None) -> pd.Data
     return out
 
 
-def build(orders: pd.DataFrame, by: str = "month", split: str | None = None,
-          min_customers: int = MIN_CUSTOMERS, products: pd.DataFrame | None = None,
-          clv=None) -> CohortResult:
-    """Cohort tables of an orders frame (see the module docstring). ``clv``: a
+def build(orders: pd.DataFrame, products: pd.DataFrame | None = None, clv=None, *, by: str = "month",
+          split: str | None = None, min_customers: int = MIN_CUSTOMERS) -> CohortResult:
+    """Cohort tables of an orders frame (see the module docstring). ``products``: optional, for unit
+    costs the orders lack. ``clv``: a
     :class:`cbe_core.customers.clv.ClvResult` fitted up to the last day of data; with it, the period in
     progress and the following ones up to the oldest cohort's age (and at least ``LTV_PERIODS``) are
     projected from each customer's history: expected repeat customers from the model's chance of a
