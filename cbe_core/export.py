@@ -337,7 +337,8 @@ def cohorts_workbook(result, acquisition: pd.DataFrame | None = None, *, lang: s
                      path: str | Path | None = None) -> bytes:
     """The cohort tables of a :class:`cbe_core.customers.cohorts.CohortResult`: a Cohorts sheet (size,
     periods lived, 12-month value, and with ``acquisition`` the spend, CAC, LTV:CAC and payback), one
-    cohort x age matrix per measure in :data:`COHORT_MATRICES` (lived periods only; gross profit when
+    cohort x age matrix per measure in :data:`COHORT_MATRICES` (lived periods only, the one in progress
+    with its figures so far; gross profit when
     the orders carry costs) and an All cells sheet with every row, projected ones marked. Headers in
     ``lang``; money columns name the currency when the orders carry one."""
     from .i18n import t
@@ -366,7 +367,7 @@ def cohorts_workbook(result, acquisition: pd.DataFrame | None = None, *, lang: s
         summary[head("payback_age")] = acq["payback_age"].to_numpy()
     sheets: dict[str, pd.DataFrame] = {t("cohorts.sheet.cohorts", lang): summary}
     cells = result.cells
-    lived = cells.loc[cells["status"] != "projected"]
+    lived = result.lived()
     index = ["cohort", "group"] if split else ["cohort"]
     for measure in COHORT_MATRICES:
         if measure == "cum_gross_profit_per_customer" and not result.has_profit:

@@ -72,8 +72,9 @@ k3.metric(t("rfm.kpi.winback"), f"{int(winback['customers'].sum()):,}", share, d
 k4.metric(t("rfm.kpi.one_time"), f"{(cust['frequency'] == 1).mean():.0%}")
 if "cant_lose_them" in by.index and by.loc["cant_lose_them", "customers"] > 0:
     row = by.loc["cant_lose_them"]
-    st.info(t("rfm.answer.winback", customers=f"{int(row['customers']):,}", revenue=f"{row['revenue']:,.0f}",
-              days=f"{row['recency_days']:.0f}", action=t("rfm.seg.cant_lose_them.action")),
+    st.info(t("rfm.answer.winback", customers=f"{int(row['customers']):,}",
+              revenue=cc.money(row["revenue"], cur), days=f"{row['recency_days']:.0f}",
+              action=t("rfm.seg.cant_lose_them.action")),
             icon=":material/campaign:")
 if "champions" in by.index and by.loc["champions", "customers"] > 0:
     st.success(t("rfm.answer.reward", customers=f"{int(by.loc['champions', 'customers']):,}",

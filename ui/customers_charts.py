@@ -272,15 +272,17 @@ def cohort_cells(cells: pd.DataFrame, group: str | None) -> pd.DataFrame:
     return cells if group is None else cells.loc[cells["group"] == group]
 
 
-def retention_heatmap(cells: pd.DataFrame, by: str, t: Translate) -> alt.LayerChart:
-    """Share of each cohort who bought again, by period since the first order. Lived periods solid,
-    the period in progress and projected ones faded with a dashed outline."""
-    data = cells.assign(state=cells["status"].map(lambda s: t(f"cohorts.status.{s}")),
-                        faded=cells["status"] != "observed")
+def retention_heatmap(lived: pd.DataFrame, by: str, t: Translate) -> alt.LayerChart:
+    """Share of each cohort who bought again, by period since the first order: lived periods only
+    (``CohortResult.lived()``; the model's projections are on the value curves), the period in
+    progress faded with a dashed outline."""
+    data = lived.assign(state=lived["status"].map(lambda s: t(f"cohorts.status.{s}")),
+                        faded=lived["status"] != "observed")
     top = float(data["retention"].max()) if len(data) else 1.0
     base = alt.Chart(data).encode(
         x=alt.X("age:O", title=t(f"cohorts.axis.age.{by}")),
-        y=alt.Y("cohort:O", sort="ascending", title=t("cohorts.col.cohort")))
+        y=alt.Y("cohort:O", sort="ascending", title=t("cohorts.col.cohort"),
+                axis=alt.Axis(labelOverlap=len(data) > MAX_LABELLED_CELLS)))
     tips = [alt.Tooltip("cohort:O", title=t("cohorts.col.cohort")),
             alt.Tooltip("age:O", title=t(f"cohorts.axis.age.{by}")),
             alt.Tooltip("customers:Q", format=",", title=t("cohorts.col.customers")),
@@ -315,12 +317,14 @@ def value_curve_chart(cells: pd.DataFrame, measure: str, by: str, cur: str, t: T
     data["kind_label"] = data["kind"].map(lambda s: t(f"cohorts.line.{s}"))
     kinds = [t(f"cohorts.line.{s}") for s in STATUS_ORDER]
     title = t(f"cohorts.col.{measure}") + (f" ({cur})" if cur else "")
-    return alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
+    return alt.Chart(data).mark_line(strokeWidth=2).encode(
         x=alt.X("age:Q", title=t(f"cohorts.axis.age.{by}"), axis=alt.Axis(tickMinStep=1)),
         y=alt.Y(f"{measure}:Q", title=title),
-        color=alt.Color("cohort:O", scale=alt.Scale(scheme="viridis"), title=t("cohorts.col.cohort")),
+        color=alt.Color("cohort:O", scale=alt.Scale(scheme="viridis"), title=t("cohorts.col.cohort"),
+                        legend=alt.Legend(columns=2, symbolLimit=0)),
         strokeDash=alt.StrokeDash("kind_label:N", scale=alt.Scale(domain=kinds, range=[[1, 0], [5, 4]]),
-                                  title=None),
+                                  title=None, legend=alt.Legend(symbolStrokeColor="#444444",
+                                                                symbolStrokeWidth=2)),
         detail="series:N",
         tooltip=[alt.Tooltip("cohort:O", title=t("cohorts.col.cohort")),
                  alt.Tooltip("age:Q", title=t(f"cohorts.axis.age.{by}")),
@@ -362,7 +366,8 @@ def acquisition_chart(acq: pd.DataFrame, cur: str, t: Translate) -> alt.Chart:
         x=alt.X("cohort:O", title=t("cohorts.col.cohort")), xOffset="what:N",
         y=alt.Y("amount:Q", title=t("cohorts.axis.per_customer") + unit),
         color=alt.Color("what:N", scale=alt.Scale(domain=[names["cac"], names["ltv"]],
-                                                  range=[charts.LAG_COLOR, charts.LEAD_COLOR]), title=None),
+                                                  range=[charts.LAG_COLOR, charts.LEAD_COLOR]), title=None,
+                        legend=alt.Legend(orient="top", labelLimit=400)),
         tooltip=[alt.Tooltip("cohort:O", title=t("cohorts.col.cohort")), alt.Tooltip("what:N", title=" "),
                  alt.Tooltip("amount:Q", format=",.2f", title=t("cohorts.axis.per_customer") + unit)],
     ).properties(height=260)

@@ -64,7 +64,7 @@ def cohorts_panel(ctx, fit, key: str, cur: str) -> None:
         st.warning(t("cohorts.page.small", cohorts=", ".join(escape_markdown(small["cohort"])),
                      min=co.min_customers), icon=":material/warning:")
     st.subheader(t("cohorts.page.heat_title"))
-    st.altair_chart(cc.retention_heatmap(cells, period, t), width="stretch")
+    st.altair_chart(cc.retention_heatmap(cc.cohort_cells(co.lived(), group), period, t), width="stretch")
     st.caption(t("cohorts.page.heat_caption"))
     measure = "cum_gross_profit_per_customer" if co.has_profit else "cum_net_sales_per_customer"
     st.subheader(t("cohorts.page.curve_title"))

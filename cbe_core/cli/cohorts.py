@@ -69,11 +69,10 @@ def run(args: argparse.Namespace) -> int:
     cur = res.currency or ""
     print(t("cohorts.cli.header", args.lang, by=t(f"cohorts.by.{res.by}", args.lang),
             customers=f"{int(res.cohorts['customers'].sum()):,}", last_day=res.last_day.date().isoformat()))
-    for (cohort, group), cells in res.cells.groupby(["cohort", "group"], sort=False):
-        seen = cells.loc[cells["status"] != "projected"]
+    for (cohort, group), seen in res.lived().groupby(["cohort", "group"], sort=False):
         rates = " ".join(f"{v:4.0%}" for v in seen["retention"].iloc[:13])
         label = f"{cohort} {group}".strip()
-        print(f"  {label:<22} {int(cells['customers'].iloc[0]):>7,}  {rates}")
+        print(f"  {label:<22} {int(seen['customers'].iloc[0]):>7,}  {rates}")
     print(t("cohorts.cli.legend", args.lang, currency=cur))
     if args.out:
         print(t("rfm.cli.written", args.lang, path=args.out))

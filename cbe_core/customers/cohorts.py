@@ -28,7 +28,8 @@ Per cohort (and group) and age k, over the cohort's ``customers``:
 
 ``status``: ``observed`` for periods that ended on or before the last day of data; the period in
 progress and later ones are ``projected`` when a customer-value model is given (the observed part
-of the running period plus the model's forecast for its remaining days, see :func:`build`), else the
+of the running period plus the model's forecast for its remaining days, see :func:`build`; the
+figures so far of the running period stay available through :meth:`CohortResult.lived`), else the
 period in progress is ``partial`` (its figures so far) and later ones are absent. Cohorts with fewer
 customers than ``min_customers`` are flagged ``small``: their rates move a lot with one customer
 (with 30 customers a 20% retention has a standard error of about 7 points).
@@ -85,6 +86,16 @@ class CohortResult:
     model: str | None
     currency: str | None
     notes: tuple[Note, ...]
+    in_progress: pd.DataFrame | None = None
+
+    def lived(self) -> pd.DataFrame:
+        """The cells of lived periods only: complete ones and the period in progress with its figures
+        so far (``status`` ``observed`` or ``partial``), as in a cohort table without projections."""
+        seen = self.cells.loc[self.cells["status"] != "projected"]
+        if self.in_progress is None or not len(self.in_progress):
+            return seen
+        both = pd.concat([seen, self.in_progress], ignore_index=True)
+        return both.sort_values(["cohort", "group", "age"], kind="stable").reset_index(drop=True)
 
 
 def currency_of(frame: pd.DataFrame | None) -> str | None:
@@ -237,12 +248,21 @@ def build(orders: pd.DataFrame, products: pd.DataFrame | None = None, clv=None, 
     cells["period_start"] = periods.start_time
     cells["period_end"] = periods.end_time.normalize()
     cells["status"] = np.where(cells["period_end"] <= last_day, "observed", "partial")
+    in_progress = None
     if clv is not None:
         projected, more = _project(cells, lines, cust, clv, by, last_day, has_profit)
         notes.extend(more)
         if projected is not None:
+            in_progress = cells.loc[cells["status"] == "partial"]
             cells = pd.concat([cells.loc[cells["status"] == "observed"], projected], ignore_index=True)
     cells = _ratios(cells.sort_values(["cohort", "group", "age"], kind="stable").reset_index(drop=True))
+    if in_progress is not None:
+        # running sums so far: the last complete period's plus the part of the period lived
+        seen = pd.concat([cells.loc[cells["status"] == "observed"], in_progress], ignore_index=True)
+        seen = _ratios(seen.sort_values(["cohort", "group", "age"], kind="stable").reset_index(drop=True))
+        in_progress = seen.loc[seen["status"] == "partial"].copy()
+        in_progress["cohort"] = _label(pd.PeriodIndex(in_progress["cohort"]), by)
+        in_progress = in_progress.loc[:, list(CELL_COLUMNS)].reset_index(drop=True)
     cohorts = _cohort_table(cells, sizes, by, min_customers)
     cells["cohort"] = _label(pd.PeriodIndex(cells["cohort"]), by)
     notes.append(Note("cohorts.note.first_cohort", {"cohort": str(cohorts["cohort"].iloc[0])}))
@@ -251,7 +271,7 @@ def build(orders: pd.DataFrame, products: pd.DataFrame | None = None, clv=None, 
         notes.append(Note("cohorts.note.small", {"cohorts": small, "min": int(min_customers)}))
     model = getattr(getattr(clv, "model", None), "name", None) if clv is not None else None
     return CohortResult(by, split, cells.loc[:, list(CELL_COLUMNS)], cohorts, pd.Timestamp(last_day),
-                        int(min_customers), has_profit, model, currency_of(orders), tuple(notes))
+                        int(min_customers), has_profit, model, currency_of(orders), tuple(notes), in_progress)
 
 
 def _ratios(cells: pd.DataFrame) -> pd.DataFrame:

@@ -99,3 +99,30 @@ def test_customers_page_in_chinese(app_server, browser_page):
     page.get_by_role("button", name="下载工作簿（2 个分群）").wait_for()
     shot(page, "customers_export_zh")
     assert not exception_text(page)
+
+
+@pytest.mark.parametrize("lang,tab,heat,download,value_tab,chosen", [
+    ("en", "Cohorts & retention", "Share of each cohort who bought again",
+     "Download the cohort tables (Excel)", "Predicted value", "We use"),
+    ("zh", "同期群与留存", "各同期群首单后每个周期内的复购比例", "下载同期群表（Excel）", "预测价值",
+     "我们采用"),
+], ids=["en", "zh"])
+def test_cohorts_and_model_choice_in_a_real_browser(app_server, browser_page, lang, tab, heat, download,
+                                                    value_tab, chosen):
+    page = browser_page
+    open_page(page, app_server, "Customers", lang=lang)
+    _open_tab(page, tab)
+    page.get_by_text(heat).first.wait_for()
+    page.locator("[data-testid='stVegaLiteChart']:visible").nth(2).wait_for()  # heat map, curves, CAC
+    assert not exception_text(page)
+    shot(page, f"customers_cohorts_{lang}")
+    with page.expect_download() as info:
+        page.get_by_role("button", name=download).click()
+    wb = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+    assert len(wb.sheetnames) == 6
+    assert wb[wb.sheetnames[0]].max_row == 19  # header + 18 monthly cohorts
+    _open_tab(page, value_tab)
+    page.get_by_text(chosen).first.wait_for()
+    page.locator("[data-testid='stVegaLiteChart']:visible").nth(1).wait_for()
+    assert not exception_text(page)
+    shot(page, f"customers_value_model_{lang}")
