@@ -14,6 +14,13 @@ from ..errors import DataError
 
 UNIT_DAYS = {"day": 1.0, "week": 7.0}
 MIN_CUSTOMERS = 10
+# log-parameter bounds on the fitting scale (times divided by the mean T): shapes and rates within
+# e^-9 .. e^7, Beta parameters within e^-12 .. e^12, Pareto/NBD's beta at most e^3 = 20 mean T's.
+# A larger beta only appears when the data show no dropout at all (beta and 1/s run off together);
+# there hyp2f1 gets slow (its argument nears 1) while the likelihood gains almost nothing (measured
+# on 85,000 generated customers without dropout: 1 log-likelihood unit between beta = 20 and 148),
+# and a small s still expresses "hardly anyone leaves".
+SHAPE, SCALE, BETA_AB, PARETO_BETA = (-9.0, 7.0), (-9.0, 7.0), (-12.0, 12.0), (-9.0, 3.0)
 
 
 class PurchaseModel:
@@ -101,12 +108,15 @@ def scaled(p: Patterns, scale: float) -> Patterns:
                     p.px, p.pt / scale, p.ptx, p.pT)
 
 
-def minimise(nll, x0: np.ndarray):
-    """Minimise ``nll`` from ``x0`` with L-BFGS-B, falling back on Nelder-Mead from the best point."""
+def minimise(nll, x0: np.ndarray, bounds=None):
+    """Minimise ``nll`` from ``x0`` with L-BFGS-B, falling back on Nelder-Mead from the best point
+    (both within ``bounds`` when given)."""
     best = None
     for method in ("L-BFGS-B", "Nelder-Mead"):
-        res = optimize.minimize(nll, x0 if best is None else best.x, method=method,
-                                options={"maxiter": 5000} if method == "Nelder-Mead" else {"maxiter": 2000})
+        nm = method == "Nelder-Mead"
+        opts = {"maxiter": 5000 if bounds is None else 2000} if nm else {"maxiter": 2000}
+        res = optimize.minimize(nll, x0 if best is None else best.x, method=method, bounds=bounds,
+                                options=opts)
         if best is None or (np.isfinite(res.fun) and res.fun <= best.fun):
             best = res
         if res.success:
@@ -114,15 +124,21 @@ def minimise(nll, x0: np.ndarray):
     return best
 
 
-def fit_log_params(nll_scaled, x0: np.ndarray):
+def fit_log_params(nll_scaled, x0: np.ndarray, bounds=None):
     """Fit positive parameters on their logarithms (clipped so exp never overflows); returns the
-    optimiser result and the parameters."""
+    optimiser result and the parameters. ``bounds``: (low, high) per log-parameter. They keep the
+    search out of the flat far regions where a model degenerates (no dropout in the data: a, b or
+    beta run off to infinity), where special functions get slow and nothing is gained."""
+    x0 = np.asarray(x0, dtype=float)
+    if bounds is not None:
+        x0 = np.clip(x0, [b[0] for b in bounds], [b[1] for b in bounds])
+
     def objective(theta):
         with np.errstate(all="ignore"):  # extreme trial points give inf/nan: rejected below
             value = nll_scaled(np.exp(np.clip(theta, -30, 30)))
         return value if np.isfinite(value) else 1e300
 
-    res = minimise(objective, np.asarray(x0, dtype=float))
+    res = minimise(objective, x0, bounds)
     return res, np.exp(np.clip(res.x, -30, 30))
 
 

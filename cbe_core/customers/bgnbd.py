@@ -83,7 +83,8 @@ def _log_likelihood(params, p: Patterns) -> np.ndarray:
 
 def fit(frequency, recency, T, time_unit: str = "week", start=None) -> BgNbdFit:
     """Maximum-likelihood BG/NBD fit (eq. 6) on per-customer ``x, t_x, T`` arrays, identical
-    customers compressed with weights, time rescaled to a mean ``T`` of 1 while fitting. ``start``:
+    customers compressed with weights, time rescaled to a mean ``T`` of 1 while fitting; unbounded
+    (unlike the other two models) so the fits of scripts written before them do not move. ``start``:
     optional starting parameters ``(r, alpha, a, b)`` (e.g. an earlier fit on less data)."""
     x, t_x, T = check_counts(frequency, recency, T)
     pat = patterns(x, t_x, T)

@@ -21,7 +21,17 @@ from typing import ClassVar
 import numpy as np
 from scipy import special
 
-from ._fitting import Patterns, PurchaseModel, check_counts, fit_log_params, patterns, scaled
+from ._fitting import (
+    BETA_AB,
+    SCALE,
+    SHAPE,
+    Patterns,
+    PurchaseModel,
+    check_counts,
+    fit_log_params,
+    patterns,
+    scaled,
+)
 from .bgnbd import window_probability
 
 
@@ -85,11 +95,13 @@ def fit(frequency, recency, T, time_unit: str = "week", start=None) -> MbgNbdFit
     scale = float(np.mean(pat.T)) or 1.0  # mean over distinct patterns
     ps = scaled(pat, scale)
 
-    def nll(q):
-        return -float(np.sum(ps.w * _log_likelihood(q, ps)))
+    n = float(ps.w.sum())
+
+    def nll(q):  # per customer, so the optimiser's first steps do not overshoot to the bounds
+        return -float(np.sum(ps.w * _log_likelihood(q, ps))) / n
 
     x0 = np.zeros(4) if start is None else np.log(np.asarray(start, dtype=float) / [1, scale, 1, 1])
-    res, (r, alpha_s, a, b) = fit_log_params(nll, x0)
+    res, (r, alpha_s, a, b) = fit_log_params(nll, x0, [SHAPE, SCALE, BETA_AB, BETA_AB])
     params = (float(r), float(alpha_s * scale), float(a), float(b))
     ll = float(np.sum(pat.w * _log_likelihood(params, pat)))
     return MbgNbdFit(*params, time_unit, ll, int(x.size), bool(res.success))

@@ -24,7 +24,18 @@ from typing import ClassVar
 import numpy as np
 from scipy import special
 
-from ._fitting import Patterns, PurchaseModel, check_counts, fit_log_params, legendre, patterns, scaled
+from ._fitting import (
+    PARETO_BETA,
+    SCALE,
+    SHAPE,
+    Patterns,
+    PurchaseModel,
+    check_counts,
+    fit_log_params,
+    legendre,
+    patterns,
+    scaled,
+)
 
 
 @dataclass(frozen=True)
@@ -127,11 +138,13 @@ def fit(frequency, recency, T, time_unit: str = "week", start=None) -> ParetoNbd
     scale = float(np.mean(pat.T)) or 1.0  # mean over distinct patterns
     ps = scaled(pat, scale)
 
-    def nll(q):
-        return -float(np.sum(ps.w * _log_likelihood(q, ps)))
+    n = float(ps.w.sum())
+
+    def nll(q):  # per customer, so the optimiser's first steps do not overshoot to the bounds
+        return -float(np.sum(ps.w * _log_likelihood(q, ps))) / n
 
     x0 = np.zeros(4) if start is None else np.log(np.asarray(start, dtype=float) / [1, scale, 1, scale])
-    res, (r, alpha_s, s, beta_s) = fit_log_params(nll, x0)
+    res, (r, alpha_s, s, beta_s) = fit_log_params(nll, x0, [SHAPE, SCALE, SHAPE, PARETO_BETA])
     params = (float(r), float(alpha_s * scale), float(s), float(beta_s * scale))
     ll = float(np.sum(pat.w * _log_likelihood(params, pat)))
     return ParetoNbdFit(*params, time_unit, ll, int(x.size), bool(res.success))
