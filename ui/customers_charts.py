@@ -207,15 +207,16 @@ def value_by_segment_chart(vbs: pd.DataFrame, seg_scale: alt.Scale, t: Translate
     return chart.properties(height=320)
 
 
-def top_value_table(customers: pd.DataFrame, t: Translate) -> tuple[pd.DataFrame, dict]:
-    """The 200 customers with the highest predicted spend, with churn risk and next order."""
+def top_value_table(customers: pd.DataFrame, t: Translate, cur: str = "") -> tuple[pd.DataFrame, dict]:
+    """The 200 customers with the highest predicted spend (in ``cur``), with churn risk and next order."""
     top = customers.nlargest(200, "predicted_spend")
+    spend = t("rfm.col.predicted_spend") + (f" ({cur})" if cur else "")
     frame = pd.DataFrame({t("rfm.col.customer_id"): top["customer_id"],
                           t("rfm.col.p_alive"): top["p_alive"] * 100,
                           t("rfm.col.churn_risk"): top["churn_risk"] * 100,
                           t("rfm.col.expected_next_order"): top["expected_next_order"],
                           t("rfm.col.predicted_purchases"): top["predicted_purchases"].round(2),
-                          t("rfm.col.predicted_spend"): top["predicted_spend"]})
+                          spend: top["predicted_spend"]})
     return frame, {t("rfm.col.p_alive"): st.column_config.NumberColumn(format="%.0f%%"),
                    t("rfm.col.churn_risk"): st.column_config.NumberColumn(format="%.0f%%"),
                    t("rfm.col.expected_next_order"): st.column_config.DateColumn(format="YYYY-MM-DD")}

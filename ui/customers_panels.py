@@ -123,5 +123,5 @@ def value_panel(ctx, value_fit: Callable, model_name: str, rfm_customers: pd.Dat
         st.dataframe(table, hide_index=True, width="stretch", column_config=config)
         st.caption(cc.model_caption(fit, t))
         st.caption(t("clv.page.rmse_help"))
-    table, config = cc.top_value_table(fit.customers, t)
+    table, config = cc.top_value_table(fit.customers, t, cur)
     st.dataframe(table, hide_index=True, width="stretch", height=260, column_config=config)
