@@ -8,7 +8,8 @@
   = the refunds above that share.
 
 Severity: high when the money is at least ``high_share`` of the store's gross sales over the period,
-medium from ``medium_share`` (the thresholds of :data:`cbe_core.diagnostics.RULES`), else low.
+medium from ``medium_share`` (the thresholds of :data:`cbe_core.diagnostics.RULES`), else low; a SKU
+losing money at a margin of ``loss_margin`` or worse is at least medium.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .waterfall import ProfitResult
 PROFIT_RULES = MappingProxyType({
     "refund_share": 0.10,      # refunds above this share of gross sales
     "min_refund_units": 3.0,   # ... and worth at least this many average units
+    "loss_margin": -0.05,      # a loss at this margin or worse is at least medium severity
 })
 
 
@@ -48,7 +50,10 @@ def profit_findings(res: ProfitResult, *, refund_share: float | None = None) -> 
         net = float(r["net"])
         if net < 0 and (r["gross_sales"] > 0 or r["ads"] > 0):
             be = _f(r["break_even_price"])
-            out.append(Finding("sku_loses_money", _severity(-net, revenue), "sku", str(r["sku"]), {
+            sev = _severity(-net, revenue)
+            if sev == "low" and np.isfinite(r["margin"]) and r["margin"] <= PROFIT_RULES["loss_margin"]:
+                sev = "medium"  # selling at a clear loss is a decision, whatever its size
+            out.append(Finding("sku_loses_money", sev, "sku", str(r["sku"]), {
                 "net": round(net, 2), "gross_sales": round(float(r["gross_sales"]), 2),
                 "refunds": round(float(r["refunds"]), 2), "ads": round(float(r["ads"]), 2),
                 "margin": _f(r["margin"]), "avg_price": _f(r["avg_price"]),

@@ -69,7 +69,7 @@ _TX_MONEY = ("product_sales", "shipping_credits", "gift_wrap_credits", "promotio
 _TX_KINDS = (
     ("transfer", r"transfer|übertrag|virement|transferencia|trasferimento|转账|转帐"),
     ("refund", r"refund|erstattung|rückerstattung|rembourse|reembolso|rimborso|退款"),
-    ("order", r"^\s*(order|bestellung|commande|pedido|ordine)\s*$|订单"),
+    ("order", r"^\s*(?:order|bestellung|commande|pedido|ordine)\s*$|订单"),
 )
 Note = tuple[str, Mapping[str, object]]
 
