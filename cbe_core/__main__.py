@@ -21,6 +21,8 @@ COMMANDS = {
     "quote": "compare ways to ship a parcel",
     "rfm": "RFM segments and the Excel export",
     "clv": "fit BG/NBD + Gamma-Gamma and check a holdout",
+    "profit": "profit per SKU, channel and store: the waterfall from gross sales to net",
+    "restock": "restock plan for every SKU: cover, stock-out and reorder dates, quantities, overstock",
 }
 
 

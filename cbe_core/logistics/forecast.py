@@ -137,11 +137,11 @@ def forecast_demand(
     T = span
     # level: last level_days (or since the SKU's first sale)
     days_live = np.clip(T - first, 1, level_days)
-    level = y[:, T - level_days:].sum(axis=1) / days_live
+    level = y[:, T - level_days :].sum(axis=1) / days_live
     # weekly index, shrunk toward the store's
     wk = min(WEEKLY_WEEKS * 7, T)
-    recent = y[:, T - wk:]
-    dow = (pd.date_range(end=as_of, periods=wk, freq="D").dayofweek.to_numpy())
+    recent = y[:, T - wk :]
+    dow = pd.date_range(end=as_of, periods=wk, freq="D").dayofweek.to_numpy()
     sums = np.stack([recent[:, dow == k].sum(axis=1) for k in range(7)], axis=1)
     counts = np.array([(dow == k).sum() for k in range(7)], dtype=float)
     per_day = sums / counts
@@ -167,7 +167,7 @@ def forecast_demand(
         G = np.zeros((len(guni), T))
         np.add.at(G, gcode, y)
         S = _smooth(G, 28)
-        base = G[:, ly_level_start:T - YEAR].mean(axis=1)
+        base = G[:, ly_level_start : T - YEAR].mean(axis=1)
         t_idx = T - 1 - YEAR + np.arange(1, horizon + 1)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(base[:, None] > 0, S[:, t_idx] / np.where(base > 0, base, 1)[:, None], 1.0)
@@ -179,9 +179,19 @@ def forecast_demand(
     # residual sd over the last 56 days around level x weekly
     k = 56
     dk = pd.date_range(end=as_of, periods=k, freq="D").dayofweek.to_numpy()
-    resid = y[:, T - k:] - level[:, None] * weekly[:, dk]
+    resid = y[:, T - k :] - level[:, None] * weekly[:, dk]
     sd = np.sqrt(np.mean(resid**2, axis=1))
     sd = np.maximum(sd, np.sqrt(level))
     history = int(T - store_first) if store_first < T else 0
-    return DemandForecast(as_of, np.asarray(uni, dtype=object).astype(str), dates, mean, sd, level, weekly,
-                          annual, seasonal, min(history, T))
+    return DemandForecast(
+        as_of,
+        np.asarray(uni, dtype=object).astype(str),
+        dates,
+        mean,
+        sd,
+        level,
+        weekly,
+        annual,
+        seasonal,
+        min(history, T),
+    )

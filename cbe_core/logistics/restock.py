@@ -49,10 +49,33 @@ WAREHOUSE_TYPES = ("fba", "overseas_warehouse", "home")
 CM3_PER_FT3 = 28_316.846592
 AGED_FROM_DAY = 181
 PLAN_COLUMNS = (
-    "sku", "on_hand", "reserved", "inbound", "position", "daily_demand", "demand_sd", "days_of_cover",
-    "stockout_date", "lead_days", "lead_sd", "safety_stock", "safety_days", "reorder_date", "overdue_days",
-    "reorder_qty", "overstock_units", "overstock_cash", "overstock_storage", "storage_per_month",
-    "top_up_units", "top_up_cost", "top_up_route", "lost_units", "unit_cost", "avg_price", "seasonal",
+    "sku",
+    "on_hand",
+    "reserved",
+    "inbound",
+    "position",
+    "daily_demand",
+    "demand_sd",
+    "days_of_cover",
+    "stockout_date",
+    "lead_days",
+    "lead_sd",
+    "safety_stock",
+    "safety_days",
+    "reorder_date",
+    "overdue_days",
+    "reorder_qty",
+    "overstock_units",
+    "overstock_cash",
+    "overstock_storage",
+    "storage_per_month",
+    "top_up_units",
+    "top_up_cost",
+    "top_up_route",
+    "lost_units",
+    "unit_cost",
+    "avg_price",
+    "seasonal",
     "status",
 )
 Note = tuple[str, Mapping[str, object]]
@@ -60,8 +83,9 @@ Note = tuple[str, Mapping[str, object]]
 
 @lru_cache(maxsize=1)
 def _storage_table() -> pd.DataFrame:
-    return check_storage_fees(pd.read_csv(DATA_DIR / "storage_fees.csv", dtype=str, keep_default_na=False,
-                                          na_values=[""]))
+    return check_storage_fees(
+        pd.read_csv(DATA_DIR / "storage_fees.csv", dtype=str, keep_default_na=False, na_values=[""])
+    )
 
 
 @lru_cache(maxsize=1)
@@ -100,7 +124,9 @@ def warehouse_type(names) -> np.ndarray:
     ``overseas_warehouse`` (anything else), from the warehouse's name."""
     s = pd.Series(names, dtype="str").fillna("").str.lower()
     out = np.full(len(s), "overseas_warehouse", dtype=object)
-    out[s.str.contains(r"home|own|china|domestic|shenzhen|yiwu|国内|本地|自有|深圳|义乌", regex=True)] = "home"
+    out[s.str.contains(r"home|own|china|domestic|shenzhen|yiwu|国内|本地|自有|深圳|义乌", regex=True)] = (
+        "home"
+    )
     out[s.str.contains(r"fba|amazon|亚马逊", regex=True)] = "fba"
     return out
 
@@ -114,12 +140,19 @@ def _monthly_rates(table: pd.DataFrame, wtype: str, size: str) -> np.ndarray:
     for r in rows.itertuples(index=False):
         a, _, b = str(r.months).partition("-")
         lo, hi = int(a), int(b or a)
-        out[lo - 1:hi] = r.per_ft3_month if np.isfinite(r.per_ft3_month) else 0.0
+        out[lo - 1 : hi] = r.per_ft3_month if np.isfinite(r.per_ft3_month) else 0.0
     return out
 
 
-def storage_cost(units: np.ndarray, vol_ft3: np.ndarray, shares: np.ndarray, size: np.ndarray,
-                 dates: pd.DatetimeIndex, storage: pd.DataFrame, aged: pd.DataFrame | None) -> np.ndarray:
+def storage_cost(
+    units: np.ndarray,
+    vol_ft3: np.ndarray,
+    shares: np.ndarray,
+    size: np.ndarray,
+    dates: pd.DatetimeIndex,
+    storage: pd.DataFrame,
+    aged: pd.DataFrame | None,
+) -> np.ndarray:
     """Storage fees of ``units`` (SKUs x days, units in stock on each day) over ``dates``: for each
     warehouse type w, share_w x units x volume x monthly rate(month) / days in the month, plus the
     aged surcharge on the FBA share from day ``AGED_FROM_DAY`` (the greater of volume x per-ft3 and
@@ -213,10 +246,15 @@ class RestockResult:
                     v = bool(v)
                 item[c] = v
             rows.append(item)
-        return {"as_of": self.as_of.strftime("%Y-%m-%d"), "currency": self.currency,
-                "route": None if self.route is None else self.route.service,
-                "top_up_route": None if self.top_up is None else self.top_up.service,
-                "params": {k: v for k, v in self.params.items()}, "skus": rows, "notes": self.note_texts(lang)}
+        return {
+            "as_of": self.as_of.strftime("%Y-%m-%d"),
+            "currency": self.currency,
+            "route": None if self.route is None else self.route.service,
+            "top_up_route": None if self.top_up is None else self.top_up.service,
+            "params": {k: v for k, v in self.params.items()},
+            "skus": rows,
+            "notes": self.note_texts(lang),
+        }
 
 
 def _at(cum: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -262,8 +300,11 @@ def restock_plan(
         raise DataError("err.restock.missing_columns", table="inventory", columns=", ".join(missing))
     if not 0 < float(service_level) < 1:
         raise DataError("err.logi.service_level", level=service_level)
-    for name, v in (("cover_days", cover_days), ("overstock_days", overstock_days),
-                    ("production_days", production_days)):
+    for name, v in (
+        ("cover_days", cover_days),
+        ("overstock_days", overstock_days),
+        ("production_days", production_days),
+    ):
         if not (np.isfinite(float(v)) and float(v) >= 0):
             raise DataError("err.restock.days", name=name, value=v)
     notes: list[Note] = []
@@ -280,13 +321,18 @@ def restock_plan(
         inv[c] = pd.to_numeric(inv[c], errors="coerce").fillna(0.0).astype(float) if c in inv else 0.0
     inv["warehouse_type"] = warehouse_type(inv["warehouse"])
     inv["available"] = (inv["on_hand"] - inv["reserved"]).clip(lower=0)
-    stock = inv[["sku", "warehouse", "warehouse_type", "date", "on_hand", "reserved", "inbound",
-                 "available"]].reset_index(drop=True)
+    stock = inv[
+        ["sku", "warehouse", "warehouse_type", "date", "on_hand", "reserved", "inbound", "available"]
+    ].reset_index(drop=True)
     if (inv["date"] < as_of).any():
         notes.append(("restock.note.old_snapshot", {"rows": int((inv["date"] < as_of).sum())}))
 
-    per = inv.groupby("sku", sort=True).agg(on_hand=("on_hand", "sum"), reserved=("reserved", "sum"),
-                                             inbound=("inbound", "sum"), available=("available", "sum"))
+    per = inv.groupby("sku", sort=True).agg(
+        on_hand=("on_hand", "sum"),
+        reserved=("reserved", "sum"),
+        inbound=("inbound", "sum"),
+        available=("available", "sum"),
+    )
     skus = per.index.to_numpy(dtype=object)
     n = len(skus)
     shares = np.zeros((n, len(WAREHOUSE_TYPES)))
@@ -340,8 +386,9 @@ def restock_plan(
     full_days = (cum <= position[:, None]).sum(axis=1)
     c0 = np.concatenate([np.zeros((n, 1)), cum], axis=1)
     prev = np.take_along_axis(c0, full_days[:, None], axis=1)[:, 0]
-    nxt_rate = np.take_along_axis(np.concatenate([fc.mean, np.zeros((n, 1))], axis=1),
-                                  np.minimum(full_days, H)[:, None], axis=1)[:, 0]
+    nxt_rate = np.take_along_axis(
+        np.concatenate([fc.mean, np.zeros((n, 1))], axis=1), np.minimum(full_days, H)[:, None], axis=1
+    )[:, 0]
     with np.errstate(divide="ignore", invalid="ignore"):
         frac = np.where(nxt_rate > 0, (position - prev) / nxt_rate, 0.0)
     cover = np.where(full_days >= H, np.inf, full_days + np.clip(frac, 0, 1))
@@ -371,12 +418,15 @@ def restock_plan(
 
     # top-up (air or express) for SKUs that run out before the main route lands
     top_units = np.zeros(n)
-    lost = np.where(risk, np.maximum(_at(cum, np.full(n, L)) - _at(cum, np.where(risk, cover, 0.0)), 0.0), 0.0)
+    lost = np.where(
+        risk, np.maximum(_at(cum, np.full(n, L)) - _at(cum, np.where(risk, cover, 0.0)), 0.0), 0.0
+    )
     if top is not None:
         Lt = float(production_days) + top.lead_mean
         start_k = np.maximum(np.where(risk, cover, 0.0), Lt)
-        top_units = np.where(risk & (Lt < L), np.ceil(np.maximum(_at(cum, np.full(n, L)) - _at(cum, start_k),
-                                                                 0.0) - 1e-9), 0.0)
+        top_units = np.where(
+            risk & (Lt < L), np.ceil(np.maximum(_at(cum, np.full(n, L)) - _at(cum, start_k), 0.0) - 1e-9), 0.0
+        )
 
     # unit cost, volume, first legs
     unit_cost = np.full(n, np.nan)
@@ -390,19 +440,30 @@ def restock_plan(
     size = np.full(n, "standard", dtype=object)
     top_cost = np.where(top_units > 0, np.nan, 0.0)
     dims_ok = np.zeros(n, dtype=bool)
-    if prod is not None and all(c in prod.columns for c in ("weight_kg", "length_cm", "width_cm", "height_cm")):
+    if prod is not None and all(
+        c in prod.columns for c in ("weight_kg", "length_cm", "width_cm", "height_cm")
+    ):
         d = prod.reindex(skus)[["weight_kg", "length_cm", "width_cm", "height_cm"]].apply(
-            pd.to_numeric, errors="coerce")
+            pd.to_numeric, errors="coerce"
+        )
         dims_ok = ((d > 0) & np.isfinite(d)).all(axis=1).to_numpy()
-        vol = np.where(dims_ok, (d["length_cm"] * d["width_cm"] * d["height_cm"]).to_numpy() / CM3_PER_FT3,
-                       np.nan)
+        vol = np.where(
+            dims_ok, (d["length_cm"] * d["width_cm"] * d["height_cm"]).to_numpy() / CM3_PER_FT3, np.nan
+        )
         if dims_ok.any():
-            tier, _ = fba_size_tier(d["weight_kg"].to_numpy(), d["length_cm"].to_numpy(),
-                                    d["width_cm"].to_numpy(), d["height_cm"].to_numpy())
+            tier, _ = fba_size_tier(
+                d["weight_kg"].to_numpy(),
+                d["length_cm"].to_numpy(),
+                d["width_cm"].to_numpy(),
+                d["height_cm"].to_numpy(),
+            )
             size = np.where(np.isin(tier, ["small_standard", "large_standard"]), "standard", "oversize")
             if top is not None and (top_units > 0).any():
-                top_cost = np.where(top_units > 0, top_units * _extra_per_unit(
-                    cards, d, unit_cost, dest, main, top, as_of), 0.0)
+                top_cost = np.where(
+                    top_units > 0,
+                    top_units * _extra_per_unit(cards, d, unit_cost, dest, main, top, as_of),
+                    0.0,
+                )
     if (top_units > 0).any() and not np.isfinite(top_cost).all():
         notes.append(("restock.note.no_dims", {}))
 
@@ -415,35 +476,57 @@ def restock_plan(
     storage_month = np.full(n, np.nan)
     if np.isfinite(vol).any():
         ok = np.isfinite(vol)
-        storage_over[ok] = storage_cost(over_left[ok], vol[ok], shares[ok], size[ok], fc.dates,
-                                        storage_tab, aged_tab)
+        storage_over[ok] = storage_cost(
+            over_left[ok], vol[ok], shares[ok], size[ok], fc.dates, storage_tab, aged_tab
+        )
         month_days = pd.date_range(as_of + pd.Timedelta(days=1), periods=30, freq="D")
-        storage_month[ok] = storage_cost(np.repeat(np.maximum(position[ok], 0)[:, None], 30, axis=1),
-                                         vol[ok], shares[ok], size[ok], month_days, storage_tab, None)
+        storage_month[ok] = storage_cost(
+            np.repeat(np.maximum(position[ok], 0)[:, None], 30, axis=1),
+            vol[ok],
+            shares[ok],
+            size[ok],
+            month_days,
+            storage_tab,
+            None,
+        )
     if (over_left[:, -1] > 0).any():
-        notes.append(("restock.note.beyond_horizon", {"skus": int((over_left[:, -1] > 0).sum()),
-                                                      "days": H}))
+        notes.append(("restock.note.beyond_horizon", {"skus": int((over_left[:, -1] > 0).sum()), "days": H}))
     avg_price = _avg_price(orders, skus, as_of)
     asof_day = as_of
-    plan = pd.DataFrame({
-        "sku": pd.array(skus, dtype="str"),
-        "on_hand": per["on_hand"].round().astype(np.int64).to_numpy(),
-        "reserved": per["reserved"].round().astype(np.int64).to_numpy(),
-        "inbound": per["inbound"].round().astype(np.int64).to_numpy(),
-        "position": position.round().astype(np.int64),
-        "daily_demand": demand30, "demand_sd": fc.sd, "days_of_cover": cover,
-        "stockout_date": [asof_day + pd.Timedelta(days=int(np.ceil(c))) if np.isfinite(c) else pd.NaT
-                          for c in cover],
-        "lead_days": np.full(n, L), "lead_sd": np.full(n, sL), "safety_stock": ss, "safety_days": safety_days,
-        "reorder_date": [asof_day + pd.Timedelta(days=int(x)) if np.isfinite(x) else pd.NaT for x in r],
-        "overdue_days": overdue.astype(np.int64),
-        "reorder_qty": qty.astype(np.int64), "overstock_units": over.astype(np.int64),
-        "overstock_cash": over * unit_cost, "overstock_storage": storage_over, "storage_per_month": storage_month,
-        "top_up_units": top_units.astype(np.int64), "top_up_cost": top_cost,
-        "top_up_route": np.where(top_units > 0, top.service if top is not None else "", ""),
-        "lost_units": lost, "unit_cost": unit_cost, "avg_price": avg_price, "seasonal": fc.seasonal,
-        "status": status,
-    })
+    plan = pd.DataFrame(
+        {
+            "sku": pd.array(skus, dtype="str"),
+            "on_hand": per["on_hand"].round().astype(np.int64).to_numpy(),
+            "reserved": per["reserved"].round().astype(np.int64).to_numpy(),
+            "inbound": per["inbound"].round().astype(np.int64).to_numpy(),
+            "position": position.round().astype(np.int64),
+            "daily_demand": demand30,
+            "demand_sd": fc.sd,
+            "days_of_cover": cover,
+            "stockout_date": [
+                asof_day + pd.Timedelta(days=int(np.ceil(c))) if np.isfinite(c) else pd.NaT for c in cover
+            ],
+            "lead_days": np.full(n, L),
+            "lead_sd": np.full(n, sL),
+            "safety_stock": ss,
+            "safety_days": safety_days,
+            "reorder_date": [asof_day + pd.Timedelta(days=int(x)) if np.isfinite(x) else pd.NaT for x in r],
+            "overdue_days": overdue.astype(np.int64),
+            "reorder_qty": qty.astype(np.int64),
+            "overstock_units": over.astype(np.int64),
+            "overstock_cash": over * unit_cost,
+            "overstock_storage": storage_over,
+            "storage_per_month": storage_month,
+            "top_up_units": top_units.astype(np.int64),
+            "top_up_cost": top_cost,
+            "top_up_route": np.where(top_units > 0, top.service if top is not None else "", ""),
+            "lost_units": lost,
+            "unit_cost": unit_cost,
+            "avg_price": avg_price,
+            "seasonal": fc.seasonal,
+            "status": status,
+        }
+    )
     plan["stockout_date"] = pd.to_datetime(plan["stockout_date"])
     plan["reorder_date"] = pd.to_datetime(plan["reorder_date"])
     plan["top_up_route"] = plan["top_up_route"].astype("str")
@@ -454,11 +537,24 @@ def restock_plan(
     sold_only = len(set(fc.skus) ^ set(skus))
     if sold_only:
         notes.append(("restock.note.sold_not_stocked", {"skus": sold_only}))
-    notes.append(("restock.note.route", {"route": main.service, "lead": f"{main.lead_mean:.0f}",
-                                          "production": f"{float(production_days):g}"}))
-    params = {"service_level": float(service_level), "cover_days": float(cover_days),
-              "overstock_days": float(overstock_days), "production_days": float(production_days),
-              "dest": str(dest).upper(), "horizon": int(horizon)}
+    notes.append(
+        (
+            "restock.note.route",
+            {
+                "route": main.service,
+                "lead": f"{main.lead_mean:.0f}",
+                "production": f"{float(production_days):g}",
+            },
+        )
+    )
+    params = {
+        "service_level": float(service_level),
+        "cover_days": float(cover_days),
+        "overstock_days": float(overstock_days),
+        "production_days": float(production_days),
+        "dest": str(dest).upper(),
+        "horizon": int(horizon),
+    }
     return RestockResult(as_of, currency, plan, stock, fc, main, top, tuple(notes), params)
 
 
@@ -476,8 +572,9 @@ def _avg_price(orders: pd.DataFrame, skus: np.ndarray, as_of: pd.Timestamp, days
         return (g["rev"] / g["q"]).to_numpy(dtype=float)
 
 
-def _extra_per_unit(cards, dims: pd.DataFrame, unit_cost: np.ndarray, dest: str, main: Route, top: Route,
-                    as_of) -> np.ndarray:
+def _extra_per_unit(
+    cards, dims: pd.DataFrame, unit_cost: np.ndarray, dest: str, main: Route, top: Route, as_of
+) -> np.ndarray:
     """Extra cost per unit of the top-up route over the main route: first leg (stock routes) or the
     parcel price (express), from :func:`cbe_core.logistics.quote_many`."""
     from .quoting import quote_many
@@ -488,7 +585,7 @@ def _extra_per_unit(cards, dims: pd.DataFrame, unit_cost: np.ndarray, dest: str,
     prods["unit_cost"] = prods["price"]
     prods["sku"] = prods.index.astype(str)
     prods = prods.reset_index(drop=True)
-    ok = ((prods[["weight_kg", "length_cm", "width_cm", "height_cm"]] > 0)).all(axis=1)
+    ok = (prods[["weight_kg", "length_cm", "width_cm", "height_cm"]] > 0).all(axis=1)
     out = np.full(len(prods), np.nan)
     if not ok.any():
         return out
@@ -500,3 +597,151 @@ def _extra_per_unit(cards, dims: pd.DataFrame, unit_cost: np.ndarray, dest: str,
     if main.service in piv and top.service in piv:
         out = (piv[top.service] - piv[main.service]).to_numpy(dtype=float)
     return out
+
+
+def restock_findings(res: RestockResult, revenue: float | None = None) -> list:
+    """Findings for the ranked list (:class:`cbe_core.diagnostics.Finding`):
+
+    - ``stockout_before_reorder``: a SKU whose stock runs out before an order placed today by the
+      main route can land. Money at stake (an estimate) = the sales lost meanwhile without a top-up,
+      units x its average price over the last 90 days. High severity.
+    - ``overstock``: a SKU with stock that will not sell within ``overstock_days``. Money at stake =
+      the cash tied up in it (units x unit cost) + the storage fees it will cost until sold.
+      Severity by share of ``revenue`` (default: the plan's SKUs' sales over the last 90 days) as in
+      :mod:`cbe_core.diagnostics.findings`, at most medium.
+    """
+    from ..diagnostics import RULES, Finding
+
+    p = res.plan
+    if revenue is None:
+        units90 = p["daily_demand"] * 90
+        revenue = float(np.nansum(units90 * p["avg_price"]))
+    out = []
+    cur = res.currency
+
+    def sev(money: float) -> str:
+        share = money / revenue if revenue > 0 else 0.0
+        return (
+            "high" if share >= RULES["high_share"] else "medium" if share >= RULES["medium_share"] else "low"
+        )
+
+    for r in p.loc[p["status"] == "stockout_risk"].itertuples(index=False):
+        price = r.avg_price if np.isfinite(r.avg_price) else 0.0
+        money = float(r.lost_units * price)
+        out.append(
+            Finding(
+                "stockout_before_reorder",
+                "high",
+                "sku",
+                str(r.sku),
+                {
+                    "days_of_cover": round(float(r.days_of_cover), 1),
+                    "lead_days": round(float(r.lead_days), 1),
+                    "stockout_date": r.stockout_date.strftime("%Y-%m-%d"),
+                    "lost_units": round(float(r.lost_units), 1),
+                    "top_up_units": int(r.top_up_units),
+                    "top_up_route": r.top_up_route or "—",
+                    "top_up_cost": None if not np.isfinite(r.top_up_cost) else round(float(r.top_up_cost), 2),
+                    "currency": cur,
+                },
+                money,
+            )
+        )
+    for r in p.loc[p["overstock_units"] > 0].itertuples(index=False):
+        cash = float(r.overstock_cash) if np.isfinite(r.overstock_cash) else 0.0
+        fees = float(r.overstock_storage) if np.isfinite(r.overstock_storage) else 0.0
+        s = sev(cash + fees)
+        out.append(
+            Finding(
+                "overstock",
+                "medium" if s == "high" else s,
+                "sku",
+                str(r.sku),
+                {
+                    "overstock_units": int(r.overstock_units),
+                    "overstock_days": int(res.params["overstock_days"]),
+                    "cash": round(cash, 2),
+                    "storage": round(fees, 2),
+                    "currency": cur,
+                },
+                cash + fees,
+            )
+        )
+    out.sort(key=lambda f: (-f.money_at_stake, f.code, f.slice))
+    return out
+
+
+def export_frames(
+    res: RestockResult, lang: str = "en", findings=()
+) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """``(sheets, number_formats)`` of the restock workbook in ``lang``: the plan (translated headers,
+    statuses in words, money headers naming the currency), the stock per warehouse, findings and
+    notes."""
+    money = {
+        "overstock_cash",
+        "overstock_storage",
+        "storage_per_month",
+        "top_up_cost",
+        "unit_cost",
+        "avg_price",
+    }
+    formats: dict[str, str] = {}
+    cols = (
+        "sku",
+        "status",
+        "on_hand",
+        "reserved",
+        "inbound",
+        "position",
+        "daily_demand",
+        "days_of_cover",
+        "stockout_date",
+        "lead_days",
+        "safety_stock",
+        "reorder_date",
+        "reorder_qty",
+        "overstock_units",
+        "overstock_cash",
+        "overstock_storage",
+        "storage_per_month",
+        "top_up_units",
+        "top_up_route",
+        "top_up_cost",
+        "unit_cost",
+        "avg_price",
+    )
+
+    def head(c: str) -> str:
+        label = t(f"restock.col.{c}", lang)
+        return f"{label} ({res.currency})" if c in money else label
+
+    plan = pd.DataFrame(index=range(len(res.plan)))
+    for c in cols:
+        v = res.plan[c]
+        if c == "status":
+            v = v.map(lambda s: t(f"restock.status.{s}", lang))
+        elif c == "days_of_cover":
+            v = v.where(np.isfinite(v)).round(1)
+        elif c in ("daily_demand", "lead_days", "safety_stock"):
+            v = v.round(2)
+        plan[head(c)] = v.to_numpy()
+        if c in money:
+            formats[head(c)] = "#,##0.00"
+    stock = res.stock.copy()
+    stock["warehouse_type"] = stock["warehouse_type"].map(lambda w: t(f"restock.wh.{w}", lang))
+    stock = stock.rename(columns={c: t(f"restock.col.{c}", lang) for c in stock.columns})
+    sheets = {t("restock.sheet.plan", lang): plan, t("restock.sheet.stock", lang): stock}
+    if findings:
+        sheets[t("restock.sheet.findings", lang)] = pd.DataFrame(
+            {
+                t("restock.col.sku", lang): [f.slice for f in findings],
+                t("restock.col.finding", lang): [f.message(lang) for f in findings],
+                t("restock.col.action", lang): [f.action(lang) for f in findings],
+                f"{t('restock.col.money', lang)} ({res.currency})": [
+                    round(f.money_at_stake, 2) for f in findings
+                ],
+            }
+        )
+        formats[f"{t('restock.col.money', lang)} ({res.currency})"] = "#,##0.00"
+    sheets[t("restock.sheet.notes", lang)] = pd.DataFrame({t("restock.col.note", lang): res.note_texts(lang)})
+    return sheets, formats

@@ -25,7 +25,19 @@ from .waterfall import (
 )
 
 __all__ = [
-    "COMPONENTS", "FEE_PARTS", "LANDED", "PROFIT_RULES", "REFUNDS_BY", "SOURCES", "ProfitResult",
-    "channel_key", "check_fee_table", "default_fee_table", "export_frames", "landed_costs", "profit",
-    "profit_findings", "transaction_kind",
+    "COMPONENTS",
+    "FEE_PARTS",
+    "LANDED",
+    "PROFIT_RULES",
+    "REFUNDS_BY",
+    "SOURCES",
+    "ProfitResult",
+    "channel_key",
+    "check_fee_table",
+    "default_fee_table",
+    "export_frames",
+    "landed_costs",
+    "profit",
+    "profit_findings",
+    "transaction_kind",
 ]

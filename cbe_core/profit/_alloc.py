@@ -25,8 +25,9 @@ def allocate(total: np.ndarray, group: np.ndarray, weight: np.ndarray) -> np.nda
         return np.zeros(0, dtype=np.int64)
     wsum = np.bincount(group, weights=w, minlength=n_groups)
     count = np.bincount(group, minlength=n_groups).astype(float)
-    share = np.where(wsum[group] > 0, w / np.where(wsum[group] > 0, wsum[group], 1.0),
-                     1.0 / np.maximum(count[group], 1.0))
+    share = np.where(
+        wsum[group] > 0, w / np.where(wsum[group] > 0, wsum[group], 1.0), 1.0 / np.maximum(count[group], 1.0)
+    )
     sign = np.sign(total)[group]
     raw = np.abs(total)[group] * share
     base = np.floor(raw + 1e-9)

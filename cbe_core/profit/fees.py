@@ -117,8 +117,13 @@ def _category_rows(rows: pd.DataFrame, cats: np.ndarray) -> list[tuple[object, n
     return out
 
 
-def referral_per_unit(channel_keys: np.ndarray, categories: np.ndarray, unit_price: np.ndarray,
-                      on, table: pd.DataFrame | None = None) -> np.ndarray:
+def referral_per_unit(
+    channel_keys: np.ndarray,
+    categories: np.ndarray,
+    unit_price: np.ndarray,
+    on,
+    table: pd.DataFrame | None = None,
+) -> np.ndarray:
     """Referral fee per unit (NaN where the channel has no referral row)."""
     table = _fee_table() if table is None else table
     live = _live(table, pd.Timestamp(on))
@@ -137,8 +142,9 @@ def referral_per_unit(channel_keys: np.ndarray, categories: np.ndarray, unit_pri
     return out
 
 
-def payment_per_order(channel_keys: np.ndarray, order_total: np.ndarray, on,
-                      table: pd.DataFrame | None = None) -> np.ndarray:
+def payment_per_order(
+    channel_keys: np.ndarray, order_total: np.ndarray, on, table: pd.DataFrame | None = None
+) -> np.ndarray:
     """Payment processing fee of an order (NaN where the channel has no payment row)."""
     table = _fee_table() if table is None else table
     live = _live(table, pd.Timestamp(on))
@@ -152,8 +158,13 @@ def payment_per_order(channel_keys: np.ndarray, order_total: np.ndarray, on,
     return out
 
 
-def refund_kept(channel_keys: np.ndarray, fee_refunded: np.ndarray, items: np.ndarray, on,
-                table: pd.DataFrame | None = None) -> np.ndarray:
+def refund_kept(
+    channel_keys: np.ndarray,
+    fee_refunded: np.ndarray,
+    items: np.ndarray,
+    on,
+    table: pd.DataFrame | None = None,
+) -> np.ndarray:
     """What the marketplace keeps of ``fee_refunded`` (the fee on the refunded items) on a refund:
     ``min(rate * fee, cap * items)``; 0 where the channel has no ``refund_admin`` row."""
     table = _fee_table() if table is None else table

@@ -21,11 +21,13 @@ import numpy as np
 from ..diagnostics import RULES, Finding
 from .waterfall import ProfitResult
 
-PROFIT_RULES = MappingProxyType({
-    "refund_share": 0.10,      # refunds above this share of gross sales
-    "min_refund_units": 3.0,   # ... and worth at least this many average units
-    "loss_margin": -0.05,      # a loss at this margin or worse is at least medium severity
-})
+PROFIT_RULES = MappingProxyType(
+    {
+        "refund_share": 0.10,  # refunds above this share of gross sales
+        "min_refund_units": 3.0,  # ... and worth at least this many average units
+        "loss_margin": -0.05,  # a loss at this margin or worse is at least medium severity
+    }
+)
 
 
 def _severity(money: float, revenue: float) -> str:
@@ -53,22 +55,49 @@ def profit_findings(res: ProfitResult, *, refund_share: float | None = None) -> 
             sev = _severity(-net, revenue)
             if sev == "low" and np.isfinite(r["margin"]) and r["margin"] <= PROFIT_RULES["loss_margin"]:
                 sev = "medium"  # selling at a clear loss is a decision, whatever its size
-            out.append(Finding("sku_loses_money", sev, "sku", str(r["sku"]), {
-                "net": round(net, 2), "gross_sales": round(float(r["gross_sales"]), 2),
-                "refunds": round(float(r["refunds"]), 2), "ads": round(float(r["ads"]), 2),
-                "margin": _f(r["margin"]), "avg_price": _f(r["avg_price"]),
-                "break_even_price": be if be is not None else "—", "currency": res.currency,
-            }, -net))
+            out.append(
+                Finding(
+                    "sku_loses_money",
+                    sev,
+                    "sku",
+                    str(r["sku"]),
+                    {
+                        "net": round(net, 2),
+                        "gross_sales": round(float(r["gross_sales"]), 2),
+                        "refunds": round(float(r["refunds"]), 2),
+                        "ads": round(float(r["ads"]), 2),
+                        "margin": _f(r["margin"]),
+                        "avg_price": _f(r["avg_price"]),
+                        "break_even_price": be if be is not None else "—",
+                        "currency": res.currency,
+                    },
+                    -net,
+                )
+            )
         gross = float(r["gross_sales"])
         avg = r["avg_price"]
         if gross > 0 and np.isfinite(avg):
             excess = float(r["refunds"]) - share * gross
-            if (r["refunds"] / gross > share and excess > 0
-                    and r["refunds"] >= PROFIT_RULES["min_refund_units"] * avg):
-                out.append(Finding("refunds_eat_sales", _severity(excess, revenue), "sku", str(r["sku"]), {
-                    "refund_rate": round(float(r["refunds"]) / gross, 4), "threshold": share,
-                    "refunds": round(float(r["refunds"]), 2), "gross_sales": round(gross, 2),
-                    "currency": res.currency,
-                }, excess))
+            if (
+                r["refunds"] / gross > share
+                and excess > 0
+                and r["refunds"] >= PROFIT_RULES["min_refund_units"] * avg
+            ):
+                out.append(
+                    Finding(
+                        "refunds_eat_sales",
+                        _severity(excess, revenue),
+                        "sku",
+                        str(r["sku"]),
+                        {
+                            "refund_rate": round(float(r["refunds"]) / gross, 4),
+                            "threshold": share,
+                            "refunds": round(float(r["refunds"]), 2),
+                            "gross_sales": round(gross, 2),
+                            "currency": res.currency,
+                        },
+                        excess,
+                    )
+                )
     out.sort(key=lambda f: (-f.money_at_stake, f.code, f.slice))
     return out

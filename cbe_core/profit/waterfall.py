@@ -55,16 +55,23 @@ from ._alloc import allocate, to_cents
 
 COMPONENTS = ("gross_sales", "discounts", "refunds", "fees", "shipping", "cogs", "ads", "other")
 COSTS = COMPONENTS[1:]
-FEE_PARTS = ("fee_referral", "fee_fulfilment", "fee_payment", "fee_refund_admin", "fee_platform",
-             "fee_other")
+FEE_PARTS = ("fee_referral", "fee_fulfilment", "fee_payment", "fee_refund_admin", "fee_platform", "fee_other")
 PRICE_LINKED_FEES = ("fee_referral", "fee_payment", "fee_refund_admin", "fee_platform")
 SOURCES = ("report", "computed", "estimate")
 REFUNDS_BY = ("order_date", "refund_date")
 LANDED = ("auto", "unit_cost")
 REPORT, COMPUTED, ESTIMATE = 0, 1, 2
 STORE_SKU = "(store)"
-_TX_MONEY = ("product_sales", "shipping_credits", "gift_wrap_credits", "promotional_rebates",
-             "selling_fees", "fba_fees", "other_transaction_fees", "other")
+_TX_MONEY = (
+    "product_sales",
+    "shipping_credits",
+    "gift_wrap_credits",
+    "promotional_rebates",
+    "selling_fees",
+    "fba_fees",
+    "other_transaction_fees",
+    "other",
+)
 # transaction type words (Amazon Date Range Report in English, German, French, Spanish, Italian, Chinese)
 _TX_KINDS = (
     ("transfer", r"transfer|übertrag|virement|transferencia|trasferimento|转账|转帐"),
@@ -111,16 +118,28 @@ class ProfitResult:
         if row is not None and row.empty:
             raise DataError("err.profit.unknown_slice", value=str(sku if sku is not None else channel))
         values = self.store if row is None else row.iloc[0].to_dict()
-        sources = self.store["sources"] if row is None else {
-            c: values.get(f"source_{c}") for c in COMPONENTS}
+        sources = (
+            self.store["sources"]
+            if row is None
+            else {c: (v if isinstance(v := values.get(f"source_{c}"), str) else None) for c in COMPONENTS}
+        )
         steps, level = [], 0.0
         for c in COMPONENTS:
-            amount = float(values[c]) * (1 if c == "gross_sales" else -1)
-            steps.append({"step": c, "amount": amount, "start": level, "end": level + amount,
-                          "source": sources.get(c)})
+            v = float(values[c])
+            amount = (v if c == "gross_sales" else -v) + 0.0  # + 0.0: no negative zero
+            steps.append(
+                {"step": c, "amount": amount, "start": level, "end": level + amount, "source": sources.get(c)}
+            )
             level += amount
-        steps.append({"step": "net", "amount": float(values["net"]), "start": 0.0,
-                      "end": float(values["net"]), "source": _weakest_word(sources.values())})
+        steps.append(
+            {
+                "step": "net",
+                "amount": float(values["net"]),
+                "start": 0.0,
+                "end": float(values["net"]),
+                "source": _weakest_word(sources.values()),
+            }
+        )
         return pd.DataFrame(steps)
 
     def note_texts(self, lang: str = "en") -> list[str]:
@@ -133,7 +152,9 @@ class ProfitResult:
 
         def pack(row: Mapping[str, object], extra=()) -> dict[str, object]:
             out = {k: _json_num(row.get(k)) for k in (*keys, *extra)}
-            out["source"] = {c: row.get(f"source_{c}") for c in COMPONENTS if row.get(f"source_{c}")}
+            out["source"] = {
+                c: row[f"source_{c}"] for c in COMPONENTS if isinstance(row.get(f"source_{c}"), str)
+            }
             return out
 
         store = {k: _json_num(self.store.get(k)) for k in keys}
@@ -150,8 +171,12 @@ class ProfitResult:
             channels.append(item)
         return {
             "period": {"start": self.start.strftime("%Y-%m-%d"), "end": self.end.strftime("%Y-%m-%d")},
-            "currency": self.currency, "refunds_by": self.refunds_by, "store": store,
-            "channels": channels, "skus": skus, "notes": self.note_texts(lang),
+            "currency": self.currency,
+            "refunds_by": self.refunds_by,
+            "store": store,
+            "channels": channels,
+            "skus": skus,
+            "notes": self.note_texts(lang),
         }
 
 
@@ -226,9 +251,16 @@ def transaction_kind(types, descriptions=None) -> np.ndarray:
     return out
 
 
-def landed_costs(products: pd.DataFrame, *, dest: str = "US", route: str | None = None,
-                 cards: pd.DataFrame | None = None, on=None, base_duty_rate: float = 0.0,
-                 units_per_month: float = 300.0) -> tuple[pd.DataFrame, str | None]:
+def landed_costs(
+    products: pd.DataFrame,
+    *,
+    dest: str = "US",
+    route: str | None = None,
+    cards: pd.DataFrame | None = None,
+    on=None,
+    base_duty_rate: float = 0.0,
+    units_per_month: float = 300.0,
+) -> tuple[pd.DataFrame, str | None]:
     """First leg and duty per unit for each product with a unit cost, weight and dimensions, from
     :func:`cbe_core.logistics.quote_many` on the stock route ``route`` (a rate-card service; default
     the sea route to FBA, else the first overseas-warehouse service) to ``dest`` on date ``on``. The
@@ -253,20 +285,37 @@ def landed_costs(products: pd.DataFrame, *, dest: str = "US", route: str | None 
         return empty, None
     services = list(dict.fromkeys(stock["service"]))
     if route is None:
-        sea = [s for s in services if "sea" in s.lower() and
-               (stock.loc[stock["service"] == s, "mode"] == "fba").any()]
+        sea = [
+            s
+            for s in services
+            if "sea" in s.lower() and (stock.loc[stock["service"] == s, "mode"] == "fba").any()
+        ]
         route = sea[0] if sea else services[0]
     elif route not in services:
         raise DataError("err.profit.route", route=route, routes=", ".join(services))
-    prods = pd.DataFrame({"sku": p["sku"].astype("str"), "weight_kg": num.loc[ok, "weight_kg"],
-                          "length_cm": num.loc[ok, "length_cm"], "width_cm": num.loc[ok, "width_cm"],
-                          "height_cm": num.loc[ok, "height_cm"], "price": num.loc[ok, "unit_cost"],
-                          "unit_cost": num.loc[ok, "unit_cost"]})
-    q = lg.quote_many(stock.loc[stock["service"] == route], prods, dest, on=on,
-                      base_duty_rate=base_duty_rate, units_per_month=units_per_month)
+    prods = pd.DataFrame(
+        {
+            "sku": p["sku"].astype("str"),
+            "weight_kg": num.loc[ok, "weight_kg"],
+            "length_cm": num.loc[ok, "length_cm"],
+            "width_cm": num.loc[ok, "width_cm"],
+            "height_cm": num.loc[ok, "height_cm"],
+            "price": num.loc[ok, "unit_cost"],
+            "unit_cost": num.loc[ok, "unit_cost"],
+        }
+    )
+    q = lg.quote_many(
+        stock.loc[stock["service"] == route],
+        prods,
+        dest,
+        on=on,
+        base_duty_rate=base_duty_rate,
+        units_per_month=units_per_month,
+    )
     q = q.loc[q["feasible"]]
-    out = pd.DataFrame({"sku": q["sku"].astype("str"), "first_leg": q["first_leg"].to_numpy(),
-                        "duty": q["duty"].to_numpy()})
+    out = pd.DataFrame(
+        {"sku": q["sku"].astype("str"), "first_leg": q["first_leg"].to_numpy(), "duty": q["duty"].to_numpy()}
+    )
     out["addon"] = out["first_leg"] + out["duty"]
     return out.reset_index(drop=True), route
 
@@ -322,17 +371,35 @@ def profit(
     ``transactions`` table); ``other_costs`` the seller's monthly costs."""
     _check(orders, refunds_by, landed, returns_resold)
     notes: list[Note] = []
-    cols = [c for c in ("order_id", "order_date", "sku", "quantity", "unit_price", "channel", "cancelled",
-                        "unit_cost", "platform_fee", "shipping_cost", "discount", "currency")
-            if c in orders.columns]
+    cols = [
+        c
+        for c in (
+            "order_id",
+            "order_date",
+            "sku",
+            "quantity",
+            "unit_price",
+            "channel",
+            "cancelled",
+            "unit_cost",
+            "platform_fee",
+            "shipping_cost",
+            "discount",
+            "currency",
+        )
+        if c in orders.columns
+    ]
     o = orders[cols]
     n = len(o)
     qty = _num(o, "quantity")
     price = _num(o, "unit_price")
     day = _days(o["order_date"])
     valid = day != np.iinfo(np.int64).min
-    cancelled = (o["cancelled"].fillna(False).to_numpy(dtype=bool) if "cancelled" in o.columns
-                 else np.zeros(n, dtype=bool))
+    cancelled = (
+        o["cancelled"].fillna(False).to_numpy(dtype=bool)
+        if "cancelled" in o.columns
+        else np.zeros(n, dtype=bool)
+    )
     sale = (qty > 0) & (price > 0) & ~cancelled & valid
     ret = (qty < 0) & ~cancelled & valid
     if (start is None or end is None) and not sale.any():
@@ -360,12 +427,14 @@ def profit(
     addon = pd.Series(dtype=float)
     used_route = None
     if landed == "auto" and prod is not None:
-        lc, used_route = landed_costs(prod.reset_index(), dest=dest, route=route, cards=cards, on=end_ts,
-                                      base_duty_rate=base_duty_rate)
+        lc, used_route = landed_costs(
+            prod.reset_index(), dest=dest, route=route, cards=cards, on=end_ts, base_duty_rate=base_duty_rate
+        )
         addon = lc.set_index("sku")["addon"] if len(lc) else addon
         if len(lc):
-            notes.append(("profit.note.landed", {"route": used_route, "dest": str(dest).upper(),
-                                                 "skus": len(lc)}))
+            notes.append(
+                ("profit.note.landed", {"route": used_route, "dest": str(dest).upper(), "skus": len(lc)})
+            )
 
     # ---- transactions ------------------------------------------------------------------------------
     tx = None
@@ -383,10 +452,14 @@ def profit(
     if tx is not None:
         tx_kind = transaction_kind(tx["type"], tx["description"] if "description" in tx.columns else None)
         tx_day = _days(tx["date"])
-        tx_oid = (tx["order_id"].astype("str") if "order_id" in tx.columns
-                  else pd.Series(pd.NA, index=tx.index, dtype="str"))
-        tx_sku = (tx["sku"].astype("str") if "sku" in tx.columns
-                  else pd.Series(pd.NA, index=tx.index, dtype="str"))
+        tx_oid = (
+            tx["order_id"].astype("str")
+            if "order_id" in tx.columns
+            else pd.Series(pd.NA, index=tx.index, dtype="str")
+        )
+        tx_sku = (
+            tx["sku"].astype("str") if "sku" in tx.columns else pd.Series(pd.NA, index=tx.index, dtype="str")
+        )
         sku_parts.append(tx_sku.fillna(""))
         tx_ch = _text(tx, "marketplace")
     ad_sku = None
@@ -397,13 +470,14 @@ def profit(
     if other_costs is not None and len(other_costs) and "sku" in other_costs.columns:
         oc_sku = other_costs["sku"].astype("str").fillna("").str.strip()
         sku_parts.append(oc_sku)
-    sku_code_all, sku_uni = pd.factorize(pd.concat(sku_parts, ignore_index=True))
+    all_skus = pd.concat(sku_parts, ignore_index=True).str.strip()
+    sku_code_all, sku_uni = pd.factorize(all_skus.where(all_skus.str.len() > 0))
     sku_uni = np.asarray(sku_uni, dtype=object)
     n_sku = len(sku_uni) + 1
     blank_sku = len(sku_uni)  # code of "no SKU"
     sku_code_all = np.where(sku_code_all < 0, blank_sku, sku_code_all)
     pos = np.cumsum([0] + [len(p) for p in sku_parts])
-    o_sku = sku_code_all[pos[0]:pos[1]]
+    o_sku = sku_code_all[pos[0] : pos[1]]
 
     # order ids shared by orders and the report
     if tx is not None:
@@ -448,9 +522,9 @@ def profit(
 
     # ---- the cells: every (sku, channel) pair that any source touches ----------------------------
     pairs = [o_sku.astype(np.int64) * n_ch + o_ch]
-    t_line = t_sku = t_cell_ch = t_attr_day = None
+    t_line = t_sku = t_cell_ch = None
     if tx is not None:
-        t_sku_own = sku_code_all[pos[1]:pos[2]]
+        t_sku_own = sku_code_all[pos[1] : pos[2]]
         t_line = find_line(t_oid, t_sku_own)
         matched = t_line >= 0
         t_sku = np.where(matched, o_sku[np.maximum(t_line, 0)], t_sku_own)
@@ -459,7 +533,7 @@ def profit(
     a_sku_codes = None
     if ad_sku is not None:
         k = 2 if tx is not None else 1
-        a_sku_codes = sku_code_all[pos[k]:pos[k + 1]]
+        a_sku_codes = sku_code_all[pos[k] : pos[k + 1]]
     cell_pairs, cell_of = np.unique(np.concatenate(pairs), return_inverse=True)
     # cells for advertised SKUs and SKU-level other costs without sales are added later (lazily)
 
@@ -488,8 +562,7 @@ def profit(
         has_fba = (t_line >= 0) & np.isfinite(fba) & (fba != 0)
         skip_ship[t_line[has_fba]] = True
         if (skip_ship & s_in & np.isfinite(_num(o, "shipping_cost")) & (_num(o, "shipping_cost") != 0)).any():
-            notes.append(("profit.note.fba_replaces_shipping", {
-                "lines": int((skip_ship & s_in).sum())}))
+            notes.append(("profit.note.fba_replaces_shipping", {"lines": int((skip_ship & s_in).sum())}))
     if "shipping_cost" in o.columns:
         ship = _num(o, "shipping_cost")
         m = s_in & ~skip_ship & np.isfinite(ship)
@@ -499,8 +572,11 @@ def profit(
 
     # ---- orders: platform fees (from the orders, else estimated) ---------------------------------
     keys = feetab.channel_key(ch_o)
-    categories = (o["sku"].astype("str").map(prod["category"]).fillna("").to_numpy(dtype=object)
-                  if prod is not None and "category" in prod.columns else np.full(n, "", dtype=object))
+    categories = (
+        o["sku"].astype("str").map(prod["category"]).fillna("").to_numpy(dtype=object)
+        if prod is not None and "category" in prod.columns
+        else np.full(n, "", dtype=object)
+    )
     pf = _num(o, "platform_fee") if "platform_fee" in o.columns else np.full(n, np.nan)
     own_fee = s_in & ~line_cov & np.isfinite(pf)
     led.add("fee_platform", o_cell[own_fee], pf[own_fee], REPORT)
@@ -516,18 +592,29 @@ def profit(
         pay = feetab.payment_per_order(keys[est], order_rev[oe], end_ts, table)
         share = np.where(order_rev[oe] > 0, rev / np.where(order_rev[oe] > 0, order_rev[oe], 1), 0)
         led.add("fee_payment", o_cell[est], pay * share, ESTIMATE)
-        ship_known = np.isfinite(_num(o, "shipping_cost")[est]) if "shipping_cost" in o.columns else \
-            np.zeros(est.sum(), dtype=bool)
+        ship_known = (
+            np.isfinite(_num(o, "shipping_cost")[est])
+            if "shipping_cost" in o.columns
+            else np.zeros(est.sum(), dtype=bool)
+        )
         fba_est = (keys[est] == "amazon") & ~ship_known
-        if fba_est.any() and prod is not None and all(
-                c in prod.columns for c in ("weight_kg", "length_cm", "width_cm", "height_cm")):
+        if (
+            fba_est.any()
+            and prod is not None
+            and all(c in prod.columns for c in ("weight_kg", "length_cm", "width_cm", "height_cm"))
+        ):
             from ..logistics import fba_fee
 
             sk = o["sku"].astype("str").to_numpy()[est][fba_est]
             dims = prod.reindex(sk)
-            fee, _, _ = fba_fee(dims["weight_kg"].to_numpy(float), dims["length_cm"].to_numpy(float),
-                                dims["width_cm"].to_numpy(float), dims["height_cm"].to_numpy(float),
-                                price[est][fba_est], on=end_ts)
+            fee, _, _ = fba_fee(
+                dims["weight_kg"].to_numpy(float),
+                dims["length_cm"].to_numpy(float),
+                dims["width_cm"].to_numpy(float),
+                dims["height_cm"].to_numpy(float),
+                price[est][fba_est],
+                on=end_ts,
+            )
             led.add("fee_fulfilment", o_cell[est][fba_est], fee * qty[est][fba_est], ESTIMATE)
             notes.append(("profit.note.fba_estimated", {"lines": int(np.isfinite(fee).sum())}))
         notes.append(("profit.note.fees_estimated", {"lines": int(est.sum())}))
@@ -572,7 +659,7 @@ def profit(
     if tx is not None:
         money = {c: np.nan_to_num(_num(tx, c)) for c in _TX_MONEY}
         matched = t_line >= 0
-        t_cell = cell_of[n:n + len(tx)]
+        t_cell = cell_of[n : n + len(tx)]
         linked = np.isin(tx_kind, ("order", "refund")) & (t_oid >= 0)
         line_day = np.where(matched, day[np.maximum(t_line, 0)], tx_day)
         attr = np.where(tx_kind == "refund", tx_day if refunds_by == "refund_date" else line_day, line_day)
@@ -585,22 +672,25 @@ def profit(
         led.add("gross_sales", t_cell[is_order], gross[is_order], REPORT)
         tq = np.abs(_num(tx, "quantity")) if "quantity" in tx.columns else np.zeros(len(tx))
         unmatched_order = is_order & ~matched
-        led.units += np.bincount(t_cell[unmatched_order], weights=np.nan_to_num(tq[unmatched_order]),
-                                 minlength=n_cells0)
-        led.add("refunds", t_cell[is_refund],
-                -(money["product_sales"] + credits)[is_refund], REPORT)
+        led.units += np.bincount(
+            t_cell[unmatched_order], weights=np.nan_to_num(tq[unmatched_order]), minlength=n_cells0
+        )
+        led.add("refunds", t_cell[is_refund], -(money["product_sales"] + credits)[is_refund], REPORT)
         both = is_order | is_refund
         led.add("discounts", t_cell[both], -money["promotional_rebates"][both], REPORT)
         led.add("fee_referral", t_cell[both], -money["selling_fees"][both], REPORT)
         led.add("fee_fulfilment", t_cell[both], -money["fba_fees"][both], REPORT)
-        led.add("fee_other", t_cell[both],
-                -(money["other_transaction_fees"] + money["other"])[both], REPORT)
+        led.add("fee_other", t_cell[both], -(money["other_transaction_fees"] + money["other"])[both], REPORT)
         rq = np.nan_to_num(tq[is_refund])
         led.returned += np.bincount(t_cell[is_refund], weights=rq, minlength=n_cells0)
         t_returned = (np.flatnonzero(is_refund), rq, t_sku[is_refund])
         if (unmatched_order | (is_refund & ~matched)).any():
-            notes.append(("profit.note.report_unmatched",
-                          {"rows": int((unmatched_order | (is_refund & ~matched)).sum())}))
+            notes.append(
+                (
+                    "profit.note.report_unmatched",
+                    {"rows": int((unmatched_order | (is_refund & ~matched)).sum())},
+                )
+            )
         # rows of no order: subscription, storage, adjustments; advertising when no ads file is given
         total = np.nan_to_num(_num(tx, "total"))
         loose = ~linked & (tx_kind != "transfer") & (tx_day >= s0) & (tx_day <= s1)
@@ -616,10 +706,11 @@ def profit(
     o_cost = _num(o, "unit_cost") if "unit_cost" in o.columns else np.full(n, np.nan)
     o_sku_str = o["sku"].astype("str")
     if prod is not None and "unit_cost" in prod.columns:
-        pcost = o_sku_str.map(pd.to_numeric(prod["unit_cost"], errors="coerce")).to_numpy(float, na_value=np.nan)
+        pcost = o_sku_str.map(pd.to_numeric(prod["unit_cost"], errors="coerce")).to_numpy(
+            float, na_value=np.nan
+        )
         o_cost = np.where(np.isfinite(o_cost), o_cost, pcost)
-    add = (o_sku_str.map(addon).to_numpy(float, na_value=np.nan) if len(addon)
-           else np.full(n, np.nan))
+    add = o_sku_str.map(addon).to_numpy(float, na_value=np.nan) if len(addon) else np.full(n, np.nan)
     landed_unit = o_cost + np.nan_to_num(add)
     has_add = np.isfinite(add) & np.isfinite(o_cost)
     for rank, m in ((COMPUTED, s_in & np.isfinite(o_cost) & ~has_add), (ESTIMATE, s_in & has_add)):
@@ -627,8 +718,12 @@ def profit(
     no_cost = s_in & ~np.isfinite(o_cost)
     led.cost_missing += np.bincount(o_cell[no_cost], weights=qty[no_cost], minlength=n_cells0)
     if no_cost.any():
-        notes.append(("profit.note.cost_missing", {"units": int(qty[no_cost].sum()),
-                                                   "skus": ", ".join(sorted(set(o_sku_str[no_cost]))[:5])}))
+        notes.append(
+            (
+                "profit.note.cost_missing",
+                {"units": int(qty[no_cost].sum()), "skus": ", ".join(sorted(set(o_sku_str[no_cost]))[:5])},
+            )
+        )
     if returns_resold > 0:
         idx, rq = r_returned
         if len(idx):
@@ -662,8 +757,9 @@ def profit(
 
     all_pairs = list(cell_pairs)
 
-    def sku_level(comp: str, sku_codes: np.ndarray, amounts: np.ndarray, rank: int,
-                  channel_hint: str | None = None) -> None:
+    def sku_level(
+        comp: str, sku_codes: np.ndarray, amounts: np.ndarray, rank: int, channel_hint: str | None = None
+    ) -> None:
         """Give SKU-level amounts to the SKU's cells by gross sales (a new cell when it has none)."""
         nonlocal all_pairs
         tot = pd.Series(amounts).groupby(sku_codes).sum()
@@ -676,8 +772,11 @@ def profit(
         pair_arr = np.asarray(all_pairs, dtype=np.int64)
         cell_sku = pair_arr // n_ch
         cell_chn = pair_arr % n_ch
-        new = [int(s) * n_ch + (hint if hint is not None else blank_ch)
-               for s in tot.index if not (cell_sku == s).any()]
+        new = [
+            int(s) * n_ch + (hint if hint is not None else blank_ch)
+            for s in tot.index
+            if not (cell_sku == s).any()
+        ]
         if new:
             grow(len(new))
             all_pairs = all_pairs + new
@@ -718,8 +817,10 @@ def profit(
             raise DataError("err.profit.missing_columns", table="other_costs", columns="month, amount")
         months = pd.to_datetime(other_costs["month"].astype("str").str.slice(0, 7) + "-01", errors="coerce")
         if months.isna().any():
-            raise DataError("err.profit.bad_month", rows=", ".join(
-                str(i + 2) for i in np.flatnonzero(months.isna().to_numpy())[:5]))
+            raise DataError(
+                "err.profit.bad_month",
+                rows=", ".join(str(i + 2) for i in np.flatnonzero(months.isna().to_numpy())[:5]),
+            )
         m0 = _days(months)
         m1 = _days(months + pd.offsets.MonthEnd(0))
         overlap = np.clip(np.minimum(m1, s1) - np.maximum(m0, s0) + 1, 0, None)
@@ -728,13 +829,15 @@ def profit(
         own = (oc_sku != "").to_numpy() if oc_sku is not None else np.zeros(len(other_costs), dtype=bool)
         if own.any():
             k = (2 if tx is not None else 1) + (1 if ad_sku is not None else 0)
-            oc_codes = sku_code_all[pos[k]:pos[k + 1]]
+            oc_codes = sku_code_all[pos[k] : pos[k + 1]]
             sku_level("other", oc_codes[own & (amount != 0)], amount[own & (amount != 0)], COMPUTED)
         store_other += float(amount[~own].sum())
 
     # ---- store-level spreads by gross sales ----------------------------------------------------------
-    for comp, amount, key in (("ads", store_ads, "profit.note.ads_spread"),
-                              ("other", store_other, "profit.note.other_spread")):
+    for comp, amount, key in (
+        ("ads", store_ads, "profit.note.ads_spread"),
+        ("other", store_other, "profit.note.other_spread"),
+    ):
         if round(amount, 2) == 0:
             continue
         total = to_cents([amount])
@@ -762,18 +865,25 @@ def profit(
     sku_names = np.append(sku_uni, STORE_SKU).astype(object)
     ch_names = np.append(ch_uni, "").astype(object)
     net = cents["gross_sales"] - sum(cents[c] for c in COSTS)
-    cells = pd.DataFrame({"sku": pd.array(sku_names[cs], dtype="str"),
-                          "channel": pd.array(ch_names[cc], dtype="str"),
-                          "units": led.units.round().astype(np.int64),
-                          "returned_units": led.returned.round().astype(np.int64),
-                          "cost_missing_units": led.cost_missing.round().astype(np.int64)})
+    cells = pd.DataFrame(
+        {
+            "sku": pd.array(sku_names[cs], dtype="str"),
+            "channel": pd.array(ch_names[cc], dtype="str"),
+            "units": led.units.round().astype(np.int64),
+            "returned_units": led.returned.round().astype(np.int64),
+            "cost_missing_units": led.cost_missing.round().astype(np.int64),
+        }
+    )
     for c in (*COMPONENTS, *FEE_PARTS):
         cells[c] = cents[c]
     cells["net"] = net
     for c in COMPONENTS:
         cells[f"src_{c}"] = ranks[c]
-    keep = (cells[[*COMPONENTS, *FEE_PARTS]].to_numpy() != 0).any(axis=1) | (cells["units"] > 0) | (
-        cells["returned_units"] > 0)
+    keep = (
+        (cells[[*COMPONENTS, *FEE_PARTS]].to_numpy() != 0).any(axis=1)
+        | (cells["units"] > 0)
+        | (cells["returned_units"] > 0)
+    )
     cells = cells.loc[keep].sort_values(["sku", "channel"], kind="stable").reset_index(drop=True)
     by_sku = _summarise(cells, "sku")
     by_channel = _summarise(cells, "channel")
@@ -781,11 +891,18 @@ def profit(
     store = _store(store_row)
     money_cols = [*COMPONENTS, *FEE_PARTS, "net"]
     cells[money_cols] = cells[money_cols].astype(float) / 100
-    params = {"refunds_by": refunds_by, "landed": landed, "dest": str(dest).upper(), "route": used_route,
-              "returns_resold": float(returns_resold), "ads_channel": ads_channel,
-              "base_duty_rate": float(base_duty_rate)}
-    return ProfitResult(start_ts, end_ts, currency, refunds_by, cells, by_sku, by_channel, store,
-                        tuple(notes), params)
+    params = {
+        "refunds_by": refunds_by,
+        "landed": landed,
+        "dest": str(dest).upper(),
+        "route": used_route,
+        "returns_resold": float(returns_resold),
+        "ads_channel": ads_channel,
+        "base_duty_rate": float(base_duty_rate),
+    }
+    return ProfitResult(
+        start_ts, end_ts, currency, refunds_by, cells, by_sku, by_channel, store, tuple(notes), params
+    )
 
 
 def _money(x: float) -> str:
@@ -812,11 +929,18 @@ def _summarise(cells: pd.DataFrame, by: str) -> pd.DataFrame:
         out["refund_rate"] = np.where(gross > 0, out["refunds"] / np.where(gross > 0, gross, 1), np.nan)
         out["avg_price"] = np.where(units > 0, gross / np.where(units > 0, units, 1), np.nan)
         variable = (out["discounts"] + out["refunds"] + sum(out[f] for f in PRICE_LINKED_FEES)).to_numpy()
-        fixed = (out["fees"] - sum(out[f] for f in PRICE_LINKED_FEES) + out["shipping"] + out["cogs"]
-                 + out["ads"] + out["other"]).to_numpy()
+        fixed = (
+            out["fees"]
+            - sum(out[f] for f in PRICE_LINKED_FEES)
+            + out["shipping"]
+            + out["cogs"]
+            + out["ads"]
+            + out["other"]
+        ).to_numpy()
         v = np.where(gross > 0, variable / np.where(gross > 0, gross, 1), np.nan)
-        out["break_even_price"] = np.where((units > 0) & (v < 1),
-                                           fixed / (np.where(units > 0, units, 1) * (1 - v)), np.nan)
+        out["break_even_price"] = np.where(
+            (units > 0) & (v < 1), fixed / (np.where(units > 0, units, 1) * (1 - v)), np.nan
+        )
     for c in COMPONENTS:
         r = g[f"src_{c}"].to_numpy()
         out[f"source_{c}"] = pd.array([SOURCES[k] if k >= 0 else None for k in r], dtype="str")
@@ -824,8 +948,19 @@ def _summarise(cells: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 def _store(row: Mapping[str, object] | None) -> dict[str, object]:
-    keys = (*COMPONENTS, *FEE_PARTS, "net", "units", "returned_units", "cost_missing_units", "margin",
-            "net_per_unit", "refund_rate", "avg_price", "break_even_price")
+    keys = (
+        *COMPONENTS,
+        *FEE_PARTS,
+        "net",
+        "units",
+        "returned_units",
+        "cost_missing_units",
+        "margin",
+        "net_per_unit",
+        "refund_rate",
+        "avg_price",
+        "break_even_price",
+    )
     if row is None:
         out: dict[str, object] = {k: 0.0 for k in keys}
         out["sources"] = {c: None for c in COMPONENTS}
