@@ -8,10 +8,14 @@ For each SKU, units per day over the next ``horizon`` days:
   pattern averages out; fewer days for a SKU that started selling inside them);
 - ``weekly``: the SKU's weekday index over the last 26 weeks, shrunk toward the store's index by
   ``units / (units + 100)`` (a slow seller's weekdays are mostly noise), normalised to mean 1;
-- ``annual``: last year's shape when the data reach back a year and ``level_days`` before
-  ``as_of``: the category's (else the store's) units on day ``as_of - 365 + h``, smoothed by a centred
-  28-day mean, over its mean in last year's level window; clipped to 0.25-4. This carries the Q4 peak
-  (and a summer season) into the forecast; without a year of history ``annual = 1`` (a note says so).
+- ``annual``: last year's shape when the data reach back a year and ``base_days`` (56) before
+  ``as_of``: the category's units on day ``as_of - 365 + h``, smoothed by a centred 28-day mean, over
+  its mean in the ``base_days`` up to ``as_of - 365``; shrunk toward the store's shape by
+  ``units / (units + pool_units)`` (one year of one category is noisy) and clipped to 0.25-4. This
+  carries the Q4 peak (and a summer season) into the forecast; without a year of history
+  ``annual = 1`` (a note says so). Backtested on the sample store (5 forecasts from June to
+  September 2026, 31-92 days ahead, absolute error of each SKU's total): 2,430 units against 2,527
+  for the flat level; a 28-day base without pooling did worse than flat (2,663), hence these values.
 
 Uncertainty: ``sd`` is the root mean square of the last 56 days' residuals around ``level x weekly``
 (at least ``sqrt(level)``, the Poisson floor), used as the daily demand sd of the safety-stock formula;
@@ -121,6 +125,8 @@ def forecast_demand(
     skus=None,
     groups: pd.Series | None = None,
     level_days: int = LEVEL_DAYS,
+    base_days: int = 56,
+    pool_units: float = 300.0,
 ) -> DemandForecast:
     """Daily demand forecast for every SKU (or ``skus``, in that order) for ``horizon`` days after
     ``as_of`` (default: the last order day). ``groups`` maps SKU -> category for the annual shape
@@ -131,7 +137,7 @@ def forecast_demand(
     if as_of is None:
         as_of = pd.to_datetime(schema.sales_lines(orders)["order_date"]).max()
     as_of = pd.Timestamp(as_of).normalize()
-    span = YEAR + level_days + 14
+    span = YEAR + max(level_days, base_days) + 14
     uni, y, first, store_first = daily_sales(orders, as_of, span, skus)
     n = len(uni)
     T = span
@@ -141,7 +147,7 @@ def forecast_demand(
     # weekly index, shrunk toward the store's
     wk = min(WEEKLY_WEEKS * 7, T)
     recent = y[:, T - wk :]
-    dow = pd.date_range(end=as_of, periods=wk, freq="D").dayofweek.to_numpy()
+    dow = pd.date_range(end=as_of, periods=wk, freq="D").day_of_week.to_numpy()
     sums = np.stack([recent[:, dow == k].sum(axis=1) for k in range(7)], axis=1)
     counts = np.array([(dow == k).sum() for k in range(7)], dtype=float)
     per_day = sums / counts
@@ -157,28 +163,33 @@ def forecast_demand(
     dates = pd.date_range(as_of + pd.Timedelta(days=1), periods=horizon, freq="D")
     annual = np.ones((n, horizon))
     seasonal = np.zeros(n, dtype=bool)
-    ly_level_start = T - 1 - YEAR - level_days + 1
-    if store_first <= ly_level_start and n:
+    ly_base_start = T - 1 - YEAR - base_days + 1
+    if store_first <= ly_base_start and n:
         if groups is not None:
             g = pd.Series(uni).map(groups).fillna("").astype("str")
             gcode, guni = pd.factorize(g)
         else:
             gcode, guni = np.zeros(n, dtype=np.int64), np.array([""])
-        G = np.zeros((len(guni), T))
+        G = np.zeros((len(guni) + 1, T))
         np.add.at(G, gcode, y)
+        G[-1] = y.sum(axis=0)  # the store
         S = _smooth(G, 28)
-        base = G[:, ly_level_start : T - YEAR].mean(axis=1)
+        base = G[:, ly_base_start : T - YEAR].mean(axis=1)
         t_idx = T - 1 - YEAR + np.arange(1, horizon + 1)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(base[:, None] > 0, S[:, t_idx] / np.where(base > 0, base, 1)[:, None], 1.0)
         ratio = np.clip(ratio, 0.25, 4.0)
-        annual = ratio[gcode]
+        # a category's one-year shape is noisy: shrink it toward the store's by its volume
+        vol = G[:, ly_base_start : T - YEAR].sum(axis=1)
+        w = vol[:-1] / (vol[:-1] + pool_units)
+        shape = w[:, None] * ratio[:-1] + (1 - w[:, None]) * ratio[-1][None, :]
+        annual = shape[gcode]
         seasonal = base[gcode] > 0
-    wd = dates.dayofweek.to_numpy()
+    wd = dates.day_of_week.to_numpy()
     mean = level[:, None] * weekly[:, wd] * annual
     # residual sd over the last 56 days around level x weekly
     k = 56
-    dk = pd.date_range(end=as_of, periods=k, freq="D").dayofweek.to_numpy()
+    dk = pd.date_range(end=as_of, periods=k, freq="D").day_of_week.to_numpy()
     resid = y[:, T - k :] - level[:, None] * weekly[:, dk]
     sd = np.sqrt(np.mean(resid**2, axis=1))
     sd = np.maximum(sd, np.sqrt(level))
