@@ -89,21 +89,29 @@ def daily_sales(orders: pd.DataFrame, as_of: pd.Timestamp, days: int, skus=None)
     """Units sold per day and SKU over the ``days`` days ending ``as_of`` (sales lines only).
     Returns ``(skus, matrix SKUs x days, first sales day of each SKU as a day offset, first day of
     the store's sales as an offset)`` with offsets relative to the matrix's first day."""
-    o = schema.sales_lines(orders)
-    d = pd.to_datetime(o["order_date"]).to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    q = pd.to_numeric(orders["quantity"], errors="coerce").to_numpy(dtype=float, na_value=0.0)
+    p = pd.to_numeric(orders["unit_price"], errors="coerce").to_numpy(dtype=float, na_value=0.0)
+    sale = (q > 0) & (p > 0)  # schema.sales_lines, on arrays (no copy of the frame)
+    if "cancelled" in orders.columns:
+        sale &= ~orders["cancelled"].fillna(False).to_numpy(dtype=bool)
+    d = pd.to_datetime(orders["order_date"]).to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
     d = d.astype(np.int64)
     end = int(np.datetime64(pd.Timestamp(as_of).normalize(), "D").astype(np.int64))
     start = end - days + 1
-    keep = d <= end
-    sku_str = o["sku"].astype("str").to_numpy()[keep]
+    keep = sale & (d <= end)
     d = d[keep]
-    q = pd.to_numeric(o["quantity"], errors="coerce").to_numpy(dtype=float, na_value=0.0)[keep]
+    q = q[keep]
+    code0, uni0 = pd.factorize(orders["sku"].astype("str"))  # once over the lines, then on distinct SKUs
+    code0 = np.asarray(code0)[keep]
+    uni0 = np.asarray(uni0, dtype=object)
     if skus is None:
-        codes, uni = pd.factorize(pd.Series(sku_str, dtype="str"), sort=True)
-        uni = np.asarray(uni, dtype=object)
+        present = np.unique(code0[code0 >= 0])
+        order = np.argsort(uni0[present].astype(str), kind="stable")
+        uni = uni0[present][order]
     else:
         uni = np.asarray(list(skus), dtype=object)
-        codes = pd.Index(uni).get_indexer(sku_str)
+    remap = np.append(pd.Index(uni).get_indexer(uni0), -1)
+    codes = remap[np.where(code0 >= 0, code0, len(uni0))]
     n = len(uni)
     ok = codes >= 0
     first = np.full(n, np.iinfo(np.int64).max)

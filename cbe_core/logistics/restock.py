@@ -559,17 +559,23 @@ def restock_plan(
 
 
 def _avg_price(orders: pd.DataFrame, skus: np.ndarray, as_of: pd.Timestamp, days: int = 90) -> np.ndarray:
-    from .. import schema
-
-    o = schema.sales_lines(orders)
-    d = pd.to_datetime(o["order_date"])
-    o = o.loc[(d > as_of - pd.Timedelta(days=days)) & (d < as_of + pd.Timedelta(days=1))]
-    q = pd.to_numeric(o["quantity"], errors="coerce")
-    rev = q * pd.to_numeric(o["unit_price"], errors="coerce")
-    g = pd.DataFrame({"sku": o["sku"].astype("str"), "q": q, "rev": rev}).groupby("sku")[["q", "rev"]].sum()
-    g = g.reindex(skus)
+    """Average unit price of each SKU's sales lines over the ``days`` days up to ``as_of``."""
+    q = pd.to_numeric(orders["quantity"], errors="coerce").to_numpy(dtype=float, na_value=0.0)
+    p = pd.to_numeric(orders["unit_price"], errors="coerce").to_numpy(dtype=float, na_value=0.0)
+    d = pd.to_datetime(orders["order_date"]).to_numpy(dtype="datetime64[ns]")
+    m = (q > 0) & (p > 0) & (d > np.datetime64(as_of - pd.Timedelta(days=days)))
+    m &= d < np.datetime64(as_of + pd.Timedelta(days=1))
+    if "cancelled" in orders.columns:
+        m &= ~orders["cancelled"].fillna(False).to_numpy(dtype=bool)
+    code, uni = pd.factorize(orders["sku"].astype("str"))
+    pos = np.append(pd.Index(skus).get_indexer(np.asarray(uni, dtype=object)), -1)[
+        np.where(code >= 0, code, -1)
+    ]
+    ok = m & (pos >= 0)
+    units = np.bincount(pos[ok], weights=q[ok], minlength=len(skus))
+    rev = np.bincount(pos[ok], weights=(q * p)[ok], minlength=len(skus))
     with np.errstate(divide="ignore", invalid="ignore"):
-        return (g["rev"] / g["q"]).to_numpy(dtype=float)
+        return np.where(units > 0, rev / units, np.nan)
 
 
 def _extra_per_unit(

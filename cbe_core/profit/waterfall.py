@@ -446,38 +446,35 @@ def profit(
     has_ads_table = ads is not None and len(ads) > 0
 
     # ---- one code per SKU and channel over every source -------------------------------------------
-    sku_parts = [o["sku"].astype("str")]
-    ch_o = _text(o, "channel")
-    tx_kind = tx_day = tx_oid = tx_sku = tx_ch = None
+    def column(frame: pd.DataFrame, col: str) -> pd.Series:
+        return frame[col] if col in frame.columns else pd.Series(pd.NA, index=frame.index, dtype="str")
+
+    sku_cols = [column(o, "sku")]
+    ch_cols = [column(o, "channel")]
+    tx_kind = tx_day = tx_oid = None
     if tx is not None:
         tx_kind = transaction_kind(tx["type"], tx["description"] if "description" in tx.columns else None)
         tx_day = _days(tx["date"])
-        tx_oid = (
-            tx["order_id"].astype("str")
-            if "order_id" in tx.columns
-            else pd.Series(pd.NA, index=tx.index, dtype="str")
-        )
-        tx_sku = (
-            tx["sku"].astype("str") if "sku" in tx.columns else pd.Series(pd.NA, index=tx.index, dtype="str")
-        )
-        sku_parts.append(tx_sku.fillna(""))
-        tx_ch = _text(tx, "marketplace")
-    ad_sku = None
-    if has_ads_table and "sku" in ads.columns:
-        ad_sku = ads["sku"].astype("str").fillna("").str.strip()
-        sku_parts.append(ad_sku)
-    oc_sku = None
-    if other_costs is not None and len(other_costs) and "sku" in other_costs.columns:
-        oc_sku = other_costs["sku"].astype("str").fillna("").str.strip()
-        sku_parts.append(oc_sku)
-    all_skus = pd.concat(sku_parts, ignore_index=True).str.strip()
-    sku_code_all, sku_uni = pd.factorize(all_skus.where(all_skus.str.len() > 0))
-    sku_uni = np.asarray(sku_uni, dtype=object)
+        tx_oid = column(tx, "order_id").astype("str")
+        sku_cols.append(column(tx, "sku"))
+        ch_cols.append(column(tx, "marketplace"))
+    has_ad_sku = has_ads_table and "sku" in ads.columns
+    if has_ad_sku:
+        sku_cols.append(ads["sku"])
+    has_oc_sku = other_costs is not None and len(other_costs) and "sku" in other_costs.columns
+    if has_oc_sku:
+        sku_cols.append(other_costs["sku"])
+    sku_codes, sku_uni = _joint_codes(sku_cols)
     n_sku = len(sku_uni) + 1
     blank_sku = len(sku_uni)  # code of "no SKU"
-    sku_code_all = np.where(sku_code_all < 0, blank_sku, sku_code_all)
-    pos = np.cumsum([0] + [len(p) for p in sku_parts])
-    o_sku = sku_code_all[pos[0] : pos[1]]
+    sku_codes = [np.where(c < 0, blank_sku, c) for c in sku_codes]
+    o_sku = sku_codes[0]
+    ch_codes, ch_uni = _joint_codes(ch_cols)
+    n_ch = len(ch_uni) + 1
+    blank_ch = len(ch_uni)
+    ch_codes = [np.where(c < 0, blank_ch, c) for c in ch_codes]
+    o_ch = ch_codes[0]
+    o_sku_names = np.append(sku_uni, "").astype(object)
 
     # order ids shared by orders and the report
     if tx is not None:
@@ -488,15 +485,19 @@ def profit(
         t_oid = np.zeros(0, dtype=np.int64)
     n_oid = int(max(o_oid.max(initial=-1), t_oid.max(initial=-1))) + 1
 
-    # first sales line of each (order, sku) and of each order
+    # the sales line of an (order, sku) and the first sales line of an order, for the orders a report
+    # row or a return line names (the others are never looked up)
     sale_idx = np.flatnonzero(sale)
-    line_key = o_oid[sale_idx].astype(np.int64) * n_sku + o_sku[sale_idx]
-    key_index = pd.Index(line_key)
-    first_of_key = ~key_index.duplicated()
+    wanted = np.zeros(max(n_oid, 1), dtype=bool)
+    wanted[t_oid[t_oid >= 0]] = True
+    wanted[o_oid[ret]] = True
+    look = sale_idx[wanted[o_oid[sale_idx]]]
+    line_key = o_oid[look].astype(np.int64) * n_sku + o_sku[look]
+    first_of_key = ~pd.Index(line_key).duplicated()
     key_lookup = pd.Index(line_key[first_of_key])
-    key_line = sale_idx[first_of_key]
+    key_line = look[first_of_key]
     first_line_of_order = np.full(max(n_oid, 1), -1, dtype=np.int64)
-    first_line_of_order[o_oid[sale_idx][::-1]] = sale_idx[::-1]
+    first_line_of_order[o_oid[look][::-1]] = look[::-1]
 
     def find_line(oid: np.ndarray, sku: np.ndarray) -> np.ndarray:
         """Index of the sales line of (order, sku), else the order's first sales line, else -1."""
@@ -509,32 +510,20 @@ def profit(
             idx[miss] = first_line_of_order[oid[miss]]
         return idx
 
-    # channels: orders' channel, else the report's marketplace
-    ch_parts = [ch_o]
-    if tx is not None:
-        ch_parts.append(tx_ch)
-    ch_code_all, ch_uni = pd.factorize(pd.Series(np.concatenate(ch_parts), dtype="str"))
-    ch_uni = np.asarray(ch_uni, dtype=object)
-    o_ch = ch_code_all[:n]
-    t_ch_own = ch_code_all[n:]
-    n_ch = len(ch_uni) + 1
-    blank_ch = len(ch_uni)
-
     # ---- the cells: every (sku, channel) pair that any source touches ----------------------------
     pairs = [o_sku.astype(np.int64) * n_ch + o_ch]
     t_line = t_sku = t_cell_ch = None
     if tx is not None:
-        t_sku_own = sku_code_all[pos[1] : pos[2]]
+        t_sku_own = sku_codes[1]
         t_line = find_line(t_oid, t_sku_own)
         matched = t_line >= 0
         t_sku = np.where(matched, o_sku[np.maximum(t_line, 0)], t_sku_own)
-        t_cell_ch = np.where(matched, o_ch[np.maximum(t_line, 0)], t_ch_own)
+        t_cell_ch = np.where(matched, o_ch[np.maximum(t_line, 0)], ch_codes[1])
         pairs.append(t_sku.astype(np.int64) * n_ch + t_cell_ch)
-    a_sku_codes = None
-    if ad_sku is not None:
-        k = 2 if tx is not None else 1
-        a_sku_codes = sku_code_all[pos[k] : pos[k + 1]]
-    cell_pairs, cell_of = np.unique(np.concatenate(pairs), return_inverse=True)
+    a_sku_codes = sku_codes[2 if tx is not None else 1] if has_ad_sku else None
+    oc_codes = sku_codes[-1] if has_oc_sku else None
+    cell_of, cell_pairs = pd.factorize(np.concatenate(pairs), sort=True)
+    cell_pairs = np.asarray(cell_pairs, dtype=np.int64)
     # cells for advertised SKUs and SKU-level other costs without sales are added later (lazily)
 
     n_cells0 = len(cell_pairs)
@@ -571,12 +560,11 @@ def profit(
         notes.append(("profit.note.no_shipping", {}))
 
     # ---- orders: platform fees (from the orders, else estimated) ---------------------------------
-    keys = feetab.channel_key(ch_o)
-    categories = (
-        o["sku"].astype("str").map(prod["category"]).fillna("").to_numpy(dtype=object)
-        if prod is not None and "category" in prod.columns
-        else np.full(n, "", dtype=object)
-    )
+    keys = feetab.channel_key(np.append(ch_uni, ""))[o_ch]
+    if prod is not None and "category" in prod.columns:
+        categories = pd.Series(o_sku_names).map(prod["category"]).fillna("").to_numpy(dtype=object)[o_sku]
+    else:
+        categories = np.full(n, "", dtype=object)
     pf = _num(o, "platform_fee") if "platform_fee" in o.columns else np.full(n, np.nan)
     own_fee = s_in & ~line_cov & np.isfinite(pf)
     led.add("fee_platform", o_cell[own_fee], pf[own_fee], REPORT)
@@ -704,13 +692,13 @@ def profit(
 
     # ---- cost of goods ----------------------------------------------------------------------------
     o_cost = _num(o, "unit_cost") if "unit_cost" in o.columns else np.full(n, np.nan)
-    o_sku_str = o["sku"].astype("str")
+    by_code = pd.Series(o_sku_names)
     if prod is not None and "unit_cost" in prod.columns:
-        pcost = o_sku_str.map(pd.to_numeric(prod["unit_cost"], errors="coerce")).to_numpy(
+        pcost = by_code.map(pd.to_numeric(prod["unit_cost"], errors="coerce")).to_numpy(
             float, na_value=np.nan
         )
-        o_cost = np.where(np.isfinite(o_cost), o_cost, pcost)
-    add = o_sku_str.map(addon).to_numpy(float, na_value=np.nan) if len(addon) else np.full(n, np.nan)
+        o_cost = np.where(np.isfinite(o_cost), o_cost, pcost[o_sku])
+    add = by_code.map(addon).to_numpy(float, na_value=np.nan)[o_sku] if len(addon) else np.full(n, np.nan)
     landed_unit = o_cost + np.nan_to_num(add)
     has_add = np.isfinite(add) & np.isfinite(o_cost)
     for rank, m in ((COMPUTED, s_in & np.isfinite(o_cost) & ~has_add), (ESTIMATE, s_in & has_add)):
@@ -721,7 +709,10 @@ def profit(
         notes.append(
             (
                 "profit.note.cost_missing",
-                {"units": int(qty[no_cost].sum()), "skus": ", ".join(sorted(set(o_sku_str[no_cost]))[:5])},
+                {
+                    "units": int(qty[no_cost].sum()),
+                    "skus": ", ".join(sorted(set(o_sku_names[np.unique(o_sku[no_cost])]))[:5]),
+                },
             )
         )
     if returns_resold > 0:
@@ -826,10 +817,8 @@ def profit(
         overlap = np.clip(np.minimum(m1, s1) - np.maximum(m0, s0) + 1, 0, None)
         amount = np.nan_to_num(_num(other_costs, "amount")) * overlap / (m1 - m0 + 1)
         other_total = float(amount.sum())
-        own = (oc_sku != "").to_numpy() if oc_sku is not None else np.zeros(len(other_costs), dtype=bool)
+        own = (oc_codes != blank_sku) if oc_codes is not None else np.zeros(len(other_costs), dtype=bool)
         if own.any():
-            k = (2 if tx is not None else 1) + (1 if ad_sku is not None else 0)
-            oc_codes = sku_code_all[pos[k] : pos[k + 1]]
             sku_level("other", oc_codes[own & (amount != 0)], amount[own & (amount != 0)], COMPUTED)
         store_other += float(amount[~own].sum())
 
@@ -905,6 +894,24 @@ def profit(
     )
 
 
+def _joint_codes(parts: list[pd.Series]) -> tuple[list[np.ndarray], np.ndarray]:
+    """Codes of several text columns over their joint distinct values (trimmed; empty or missing ->
+    -1): each column is factorised once (fast on Arrow strings), only the distinct values jointly."""
+    codes, uniques = [], []
+    for p in parts:
+        c, u = pd.factorize(p)
+        codes.append(np.asarray(c))
+        uniques.append(pd.Series(np.asarray(u, dtype=object), dtype="str").str.strip())
+    allu = pd.concat(uniques, ignore_index=True) if uniques else pd.Series([], dtype="str")
+    gcode, guni = pd.factorize(allu.where(allu.str.len() > 0))
+    out, off = [], 0
+    for c, u in zip(codes, uniques):
+        m = np.append(gcode[off : off + len(u)], -1)
+        off += len(u)
+        out.append(m[np.where(c >= 0, c, len(u))])
+    return out, np.asarray(guni, dtype=object)
+
+
 def _money(x: float) -> str:
     return f"{x:,.2f}"
 
@@ -912,17 +919,15 @@ def _money(x: float) -> str:
 def _summarise(cells: pd.DataFrame, by: str) -> pd.DataFrame:
     """Sum the cells (integer cents) by ``by`` and add the ratios, break-even price and sources."""
     money = [*COMPONENTS, *FEE_PARTS, "net"]
-    agg = {c: "sum" for c in (*money, "units", "returned_units", "cost_missing_units")}
-    agg.update({f"src_{c}": "max" for c in COMPONENTS})
-    g = cells.groupby(by, sort=True).agg(agg).reset_index()
-    out = g[[by]].copy()
-    gross = g["gross_sales"].to_numpy(dtype=float) / 100
-    units = g["units"].to_numpy(dtype=float)
-    for c in money:
-        out[c] = g[c].to_numpy(dtype=float) / 100
-    out["units"] = g["units"].astype(np.int64)
-    out["returned_units"] = g["returned_units"].astype(np.int64)
-    out["cost_missing_units"] = g["cost_missing_units"].astype(np.int64)
+    code, keys = pd.factorize(cells[by], sort=True)
+    k = len(keys)
+    out = pd.DataFrame({by: pd.array(np.asarray(keys, dtype=object), dtype="str")})
+    for c in money:  # integer cents, summed exactly
+        out[c] = np.bincount(code, weights=cells[c].to_numpy(dtype=np.int64), minlength=k).round() / 100
+    for c in ("units", "returned_units", "cost_missing_units"):
+        out[c] = np.bincount(code, weights=cells[c].to_numpy(), minlength=k).round().astype(np.int64)
+    gross = out["gross_sales"].to_numpy(dtype=float)
+    units = out["units"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["margin"] = np.where(gross > 0, out["net"] / np.where(gross > 0, gross, 1), np.nan)
         out["net_per_unit"] = np.where(units > 0, out["net"] / np.where(units > 0, units, 1), np.nan)
@@ -941,9 +946,11 @@ def _summarise(cells: pd.DataFrame, by: str) -> pd.DataFrame:
         out["break_even_price"] = np.where(
             (units > 0) & (v < 1), fixed / (np.where(units > 0, units, 1) * (1 - v)), np.nan
         )
+    words = np.array([*SOURCES, None], dtype=object)
     for c in COMPONENTS:
-        r = g[f"src_{c}"].to_numpy()
-        out[f"source_{c}"] = pd.array([SOURCES[k] if k >= 0 else None for k in r], dtype="str")
+        r = np.full(k, -1, dtype=np.int64)
+        np.maximum.at(r, code, cells[f"src_{c}"].to_numpy(dtype=np.int64))
+        out[f"source_{c}"] = pd.array(words[np.where(r >= 0, r, len(SOURCES))], dtype="str")
     return out
 
 
