@@ -47,6 +47,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import DataError
 from ..i18n import t
@@ -476,22 +478,25 @@ def profit(
     o_ch = ch_codes[0]
     o_sku_names = np.append(sku_uni, "").astype(object)
 
-    # order ids shared by orders and the report
+    # order ids: coded only for the lines whose order a report row or a return line names (the only
+    # orders ever looked up), which spares factorising a million distinct ids
+    oid_text = o["order_id"].astype("str")
+    ask = [oid_text[ret]]
     if tx is not None:
-        oid_all, _ = pd.factorize(pd.concat([o["order_id"].astype("str"), tx_oid], ignore_index=True))
-        o_oid, t_oid = oid_all[:n], oid_all[n:]
-    else:
-        o_oid = pd.factorize(o["order_id"].astype("str"))[0]
-        t_oid = np.zeros(0, dtype=np.int64)
-    n_oid = int(max(o_oid.max(initial=-1), t_oid.max(initial=-1))) + 1
+        ask.append(tx_oid)
+    asked = pd.unique(pd.concat(ask, ignore_index=True).dropna())
+    sub = np.flatnonzero(_isin(oid_text, asked)) if len(asked) else np.zeros(0, np.int64)
+    parts = [oid_text.iloc[sub]] + ([tx_oid] if tx is not None else [])
+    sub_codes = pd.factorize(pd.concat(parts, ignore_index=True))[0] if len(sub) or tx is not None else []
+    sub_codes = np.asarray(sub_codes, dtype=np.int64)
+    o_oid = np.full(n, -1, dtype=np.int64)
+    o_oid[sub] = sub_codes[: len(sub)]
+    t_oid = sub_codes[len(sub) :] if tx is not None else np.zeros(0, dtype=np.int64)
+    n_oid = int(sub_codes.max(initial=-1)) + 1
 
-    # the sales line of an (order, sku) and the first sales line of an order, for the orders a report
-    # row or a return line names (the others are never looked up)
+    # the sales line of an (order, sku) and the first sales line of an order
     sale_idx = np.flatnonzero(sale)
-    wanted = np.zeros(max(n_oid, 1), dtype=bool)
-    wanted[t_oid[t_oid >= 0]] = True
-    wanted[o_oid[ret]] = True
-    look = sale_idx[wanted[o_oid[sale_idx]]]
+    look = sale_idx[o_oid[sale_idx] >= 0]
     line_key = o_oid[look].astype(np.int64) * n_sku + o_sku[look]
     first_of_key = ~pd.Index(line_key).duplicated()
     key_lookup = pd.Index(line_key[first_of_key])
@@ -536,7 +541,7 @@ def profit(
     if tx is not None:
         link = (t_oid >= 0) & np.isin(tx_kind, ("order", "refund"))
         covered[t_oid[link]] = True
-    line_cov = covered[o_oid] if n else np.zeros(0, dtype=bool)
+    line_cov = (o_oid >= 0) & covered[np.maximum(o_oid, 0)] if n else np.zeros(0, dtype=bool)
     s_in = sale & in_period
     led.add("gross_sales", o_cell[s_in], (qty * price)[s_in], REPORT)
     led.units += np.bincount(o_cell[s_in], weights=qty[s_in], minlength=n_cells0)
@@ -574,9 +579,9 @@ def profit(
         ref_unit = feetab.referral_per_unit(keys[est], categories[est], price[est], end_ts, table)
         led.add("fee_referral", o_cell[est], ref_unit * qty[est], ESTIMATE)
         # payment fee per order, shared over its lines by revenue
-        oe = o_oid[est]
+        oe = pd.factorize(oid_text[est])[0]
         rev = (qty * price)[est]
-        order_rev = np.bincount(oe, weights=rev, minlength=n_oid)
+        order_rev = np.bincount(oe, weights=rev)
         pay = feetab.payment_per_order(keys[est], order_rev[oe], end_ts, table)
         share = np.where(order_rev[oe] > 0, rev / np.where(order_rev[oe] > 0, order_rev[oe], 1), 0)
         led.add("fee_payment", o_cell[est], pay * share, ESTIMATE)
@@ -892,6 +897,17 @@ def profit(
     return ProfitResult(
         start_ts, end_ts, currency, refunds_by, cells, by_sku, by_channel, store, tuple(notes), params
     )
+
+
+def _isin(values: pd.Series, wanted) -> np.ndarray:
+    """``values.isin(wanted)`` as a bool array; through Arrow's hash lookup when the strings are
+    Arrow-backed (pandas' own isin walks the wanted values in Python)."""
+    try:
+        arr = pa.array(values.array)
+        hit = pc.is_in(arr, value_set=pa.array(np.asarray(wanted, dtype=object), type=pa.string()))
+        return hit.to_numpy(zero_copy_only=False).astype(bool) & values.notna().to_numpy()
+    except (TypeError, ValueError, pa.ArrowException):  # not Arrow strings
+        return values.isin(wanted).to_numpy(dtype=bool)
 
 
 def _joint_codes(parts: list[pd.Series]) -> tuple[list[np.ndarray], np.ndarray]:
