@@ -87,7 +87,8 @@ def compute(ctx, orders, ads, products, transactions, start, end):
 
 
 def _money(v: float, cur: str) -> str:
-    return f"{v:,.2f} {cur}"
+    """Money for a KPI card: whole units from 1,000 up (cards are narrow), cents below."""
+    return f"{v:,.0f} {cur}" if abs(v) >= 1000 else f"{v:,.2f} {cur}"
 
 
 def waterfall_chart(steps: pd.DataFrame, currency: str, t: Translate) -> alt.LayerChart:
@@ -105,7 +106,14 @@ def waterfall_chart(steps: pd.DataFrame, currency: str, t: Translate) -> alt.Lay
         title=t("profit.legend.source"),
         scale=alt.Scale(domain=[labels[k] for k in kinds], range=[SOURCE_COLORS[k] for k in kinds]),
     )
-    base = alt.Chart(d).encode(x=alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30)))
+    base = alt.Chart(d).encode(
+        x=alt.X(
+            "label:N",
+            sort=order,
+            title=None,
+            axis=alt.Axis(labelAngle=-30, labelOverlap=False, labelLimit=180),
+        )
+    )
     bars = base.mark_bar().encode(
         y=alt.Y("start:Q", title=f"{t('profit.axis.amount')} ({currency})"),
         y2="end:Q",

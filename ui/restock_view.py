@@ -87,12 +87,26 @@ def sku_chart(orders: pd.DataFrame, res: lg.RestockResult, sku: str, t: Translat
     from cbe_core.logistics.forecast import daily_sales
 
     _, y, _, _ = daily_sales(orders, res.as_of, 182, [sku])
-    hist = pd.DataFrame({"date": pd.date_range(end=res.as_of, periods=182, freq="D"), "units": y[0]})
-    hist = hist.resample("W-SUN", on="date")["units"].sum().reset_index()
+    # whole weeks: 26 back from the plan date, 52 forward from the day after it
+    starts = res.as_of - pd.to_timedelta(np.arange(26, 0, -1) * 7 - 1, unit="D")
+    hist = pd.DataFrame({"date": starts, "units": y[0].reshape(26, 7).sum(axis=1)})
     fc = res.forecast.frame(sku)
-    weekly = fc.resample("W-SUN", on="date")[["mean", "lower", "upper"]].sum().reset_index()
+    weeks = min(len(fc) // 7, 52)
+    lo, _ = res.forecast.band()
+    i = int(np.flatnonzero(res.forecast.skus == sku)[0])
+    var = ((res.forecast.mean[i] - lo[i]) / 1.2815515655446004) ** 2  # daily variance of the band
+    mean_w = fc["mean"].to_numpy()[: weeks * 7].reshape(weeks, 7).sum(axis=1)
+    half = 1.2815515655446004 * np.sqrt(var[: weeks * 7].reshape(weeks, 7).sum(axis=1))
+    weekly = pd.DataFrame(
+        {
+            "date": fc["date"].to_numpy()[: weeks * 7 : 7],
+            "mean": mean_w,
+            "lower": np.maximum(mean_w - half, 0.0),
+            "upper": mean_w + half,
+        }
+    )
     pos = float(res.plan.set_index("sku").loc[sku, "position"])
-    stock = fc.assign(stock=np.maximum(pos - fc["mean"].cumsum(), 0.0)).iloc[::7]
+    stock = fc.assign(stock=np.maximum(pos - fc["mean"].cumsum(), 0.0)).iloc[: weeks * 7 : 7]
     week = alt.X("date:T", title=t("restock.axis.week"))
     units = t("restock.axis.units")
     sold = (
