@@ -210,12 +210,6 @@ def _num(frame: pd.DataFrame, col: str, default: float = np.nan) -> np.ndarray:
     return pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def _text(frame: pd.DataFrame, col: str) -> np.ndarray:
-    if col not in frame.columns:
-        return np.full(len(frame), "", dtype=object)
-    return frame[col].astype("str").fillna("").str.strip().to_numpy(dtype=object)
-
-
 def _days(values) -> np.ndarray:
     """Day numbers (int64 days since 1970) of datetimes; NaT -> int64 min."""
     d = pd.to_datetime(pd.Series(values)).to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
