@@ -22,6 +22,8 @@ COMMANDS = {
     "rfm": "RFM segments and the Excel export",
     "clv": "fit BG/NBD + Gamma-Gamma and check a holdout",
     "cohorts": "acquisition cohorts: retention, value curves, CAC and payback",
+    "profit": "profit per SKU, channel and store: the waterfall from gross sales to net",
+    "restock": "restock plan for every SKU: cover, stock-out and reorder dates, quantities, overstock",
 }
 
 

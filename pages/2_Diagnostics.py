@@ -1,5 +1,6 @@
 """Diagnostics: what is wrong with the store, why, and what to do."""
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -10,6 +11,7 @@ from cbe_core import export
 from cbe_core.diagnostics import abtest
 from cbe_core.errors import DataError
 from ui import diagnostics_charts as dc
+from ui import profit_view
 from ui.cache import cached
 from ui.shell import start_page
 
@@ -53,6 +55,14 @@ try:
 except DataError as exc:
     stop_with(exc)
 comp = res.comparison.set_index("kpi")
+transactions = ctx.table("transactions")
+profit_error = None
+try:  # profit per product: its findings join the ranked list (whole store only)
+    profit, profit_findings = profit_view.compute(ctx, orders, ads, products, transactions, start, end)
+    if value is None:
+        res = dataclasses.replace(res, findings=dg.rank([*res.findings, *profit_findings]))
+except DataError as exc:
+    profit_error = exc
 
 # ---------------------------------------------------------------- the answer first
 st.subheader(t("diag.section.answer"))
@@ -72,9 +82,9 @@ for row in range(0, len(cards), 6):
 if unavailable := dc.unavailable_kpis(res, t):
     st.caption(unavailable)
 
-tabs = st.tabs([t(k) for k in ("diag.section.findings", "diag.section.traffic", "diag.section.quadrant",
-                               "diag.section.waterfall", "diag.section.anomalies", "diag.ab.title",
-                               "diag.section.download")])
+tabs = st.tabs([t(k) for k in ("diag.section.findings", "profit.tab", "diag.section.traffic",
+                               "diag.section.quadrant", "diag.section.waterfall", "diag.section.anomalies",
+                               "diag.ab.title", "diag.section.download")])
 
 with tabs[0]:
     if not res.findings:
@@ -89,6 +99,13 @@ with tabs[0]:
                 st.altair_chart(chart.properties(height=220), width="stretch")
 
 with tabs[1]:
+    st.subheader(t("profit.title"))
+    if profit_error is not None:
+        st.info(profit_error.message(ctx.lang), icon=":material/info:")
+    else:
+        profit_view.render(ctx, profit, profit_findings, transactions is not None)
+
+with tabs[2]:
     if res.by_source is None:
         st.info(t("diag.not_available", reason=t(res.kpis.reasons.get("sessions", "diag.na.no_traffic"))))
     else:
@@ -96,7 +113,7 @@ with tabs[1]:
         table, config = dc.source_table(res.by_source, t)
         st.dataframe(table, hide_index=True, width="stretch", column_config=config)
 
-with tabs[2]:
+with tabs[3]:
     sk = res.by_sku.dropna(subset=["conversion"])
     sk = sk[sk["sessions"] > 0]
     if sk.empty:
@@ -105,7 +122,7 @@ with tabs[2]:
         st.caption(t("diag.quadrant.help"))
         st.altair_chart(dc.quadrant_chart(sk, res.findings, t), width="stretch")
 
-with tabs[3]:
+with tabs[4]:
     dec = res.decomposition
     if not dec.revenue_before:
         st.info(t("diag.no_comparison"))
@@ -116,7 +133,7 @@ with tabs[3]:
         table, config = dc.drivers_table(dec.by_sku.head(10), t)
         st.dataframe(table, hide_index=True, width="stretch", column_config=config)
 
-with tabs[4]:
+with tabs[5]:
     metrics = [m for m in dg.SWING_METRICS if res.daily[m].notna().any()]
     m = st.radio(t("diag.anomaly_metric"), metrics, horizontal=True, format_func=lambda k: t(f"diag.kpi.{k}"),
                  key="diag_anom")
@@ -125,7 +142,7 @@ with tabs[4]:
     if flags.empty:
         st.caption(t("diag.no_anomalies"))
 
-with tabs[5]:
+with tabs[6]:
     st.caption(t("diag.ab.intro"))
     a1, a2, b1, b2, ml = st.columns(5)
     a_s = a1.number_input(t("diag.ab.a_sessions"), min_value=1, value=1000, step=100, key="ab_as")
@@ -140,7 +157,7 @@ with tabs[5]:
     else:
         dc.ab_result(ab, lift, t)
 
-with tabs[6]:
+with tabs[7]:
     data = export.write_workbook(dg.export_frames(res, ctx.lang))
     st.download_button(t("diag.download_label"), data, file_name=f"diagnostics_{start}_{end}.xlsx",
                        mime=XLSX, key="diag_xlsx")

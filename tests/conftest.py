@@ -19,3 +19,19 @@ def root() -> Path:
 def data_dir() -> Path:
     return DATA
 
+
+
+@pytest.fixture(scope="session")
+def sample_store():
+    """The planted sample store as canonical frames (generated once per test session)."""
+    from cbe_core.sample import generate_store
+
+    return generate_store(seed=7, plant=True)
+
+
+@pytest.fixture(scope="session")
+def healthy_sample_store():
+    """The healthy twin of the sample store."""
+    from cbe_core.sample import generate_store
+
+    return generate_store(seed=7, plant=False)

@@ -37,6 +37,11 @@ COMMANDS = {
     "cohorts": ["cohorts", f"{S}/orders.csv", "--json"],
     "abtest": ["abtest", "--a-sessions", "5000", "--a-orders", "150", "--b-sessions", "5000",
                "--b-orders", "190", "--json"],
+    "profit": ["profit", "--orders", f"{S}/orders.csv", "--ads", f"{S}/ads.csv", "--products",
+               f"{S}/products.csv", "--transactions", f"{S}/transactions.csv", "--from", "2026-08-01",
+               "--to", "2026-10-31", "--json"],
+    "restock": ["restock", "--orders", f"{S}/orders.csv", "--inventory", f"{S}/inventory.csv", "--products",
+                f"{S}/products.csv", "--json"],
 }
 
 

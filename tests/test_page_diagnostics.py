@@ -23,8 +23,8 @@ def test_page_answers_first_with_kpis_and_all_panels(lang):
     for k in ("revenue", "orders", "aov", "sessions", "conversion_rate", "margin", "roas", "acos"):
         assert t(f"diag.kpi.{k}", lang) in labels
     assert [tab.label for tab in at.tabs] == [t(k, lang) for k in (
-        "diag.section.findings", "diag.section.traffic", "diag.section.quadrant", "diag.section.waterfall",
-        "diag.section.anomalies", "diag.ab.title", "diag.section.download")]
+        "diag.section.findings", "profit.tab", "diag.section.traffic", "diag.section.quadrant",
+        "diag.section.waterfall", "diag.section.anomalies", "diag.ab.title", "diag.section.download")]
     # the default period (last 90 days) holds the planted D1 SKU and the D4 week as high findings
     top = " ".join(e.value for e in at.error)
     assert sample.D1_SKU in top

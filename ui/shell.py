@@ -34,9 +34,9 @@ PAGES: dict[str, tuple[str, str, str]] = {
 
 # which tables each page needs (required, optional) - shown on the landing page and in require()
 NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "diagnostics": (("orders",), ("traffic", "ads", "products")),
+    "diagnostics": (("orders",), ("traffic", "ads", "products", "transactions")),
     "competitors": (("competitors",), ("reviews", "products")),
-    "logistics": ((), ("products", "rate_cards", "shipments", "orders")),
+    "logistics": ((), ("products", "rate_cards", "shipments", "orders", "inventory")),
     "customers": (("orders",), ("products", "ads")),
 }
 

@@ -17,7 +17,7 @@ from .breakdown import by_campaign, by_sku, by_source
 from .comparison import benchmark_for, compare, last_year_range, load_benchmarks, previous_range
 from .decomposition import Decomposition, decompose, lmdi, log_mean, waterfall
 from .diagnosis import COMPARISONS, Diagnosis, export_frames, run_all
-from .findings import RULES, SEVERITIES, Finding
+from .findings import RULES, SEVERITIES, Finding, rank
 from .kpi import HIGHER_IS_BETTER, KPI_ORDER, RATIO_KPIS, Kpis, kpis, kpis_for, kpis_json
 from .store import SLICE_DIMS, Store, prepare, slice_values
 
@@ -29,4 +29,5 @@ __all__ = [
     "detect_anomalies", "export_frames", "kpis", "kpis_for", "kpis_json", "last_year_range", "lmdi",
     "load_benchmarks", "log_mean", "prepare", "previous_range", "robust_z", "run_all", "slice_values",
     "swing_z", "waterfall",
+    "rank",
 ]

@@ -99,6 +99,13 @@ class Finding:
 _PCT_FIELDS = frozenset({"conversion", "median_conversion", "threshold", "deviation", "margin"})
 
 
+def rank(findings) -> tuple[Finding, ...]:
+    """Findings ranked as in :func:`cbe_core.diagnostics.run_all`: money at stake (largest first), then
+    severity, code and slice; used to merge the findings of other packages (profit, restock)."""
+    return tuple(sorted(findings, key=lambda f: (-f.money_at_stake, SEVERITIES.index(f.severity), f.code,
+                                                 f.slice)))
+
+
 def _fmt_money(v: float) -> str:
     return f"{v:,.0f}"
 

@@ -4,8 +4,9 @@ Decides, for a product and a market: the chargeable weight and price under each 
 (:mod:`.pricing`), the duty / VAT estimate for a date (:mod:`.customs`), the delivery-time distribution
 (:mod:`.delivery`), every option's cost and on-time probability (:mod:`.quoting`), the recommended
 service, the cheapest mix for an on-time target and a Monte Carlo month (:mod:`.choice`), carrier
-scorecards from the shipment history (:mod:`.carriers`) and overseas-warehouse reorder points
-(:mod:`.reorder`). Owns the bundled rate cards, duty rules, FBA fees and FX table (:mod:`.reference`).
+scorecards from the shipment history (:mod:`.carriers`), overseas-warehouse reorder points
+(:mod:`.reorder`), the seasonal demand forecast (:mod:`.forecast`) and the restock plan for every SKU
+(:mod:`.restock`). Owns the bundled rate cards, duty rules, FBA fees and FX table (:mod:`.reference`).
 Money in USD (cards in another currency are converted with ``fx_rates.csv``), weights in kg, sizes in
 cm, times in days.
 
@@ -27,6 +28,7 @@ from .choice import (
 )
 from .customs import duties
 from .delivery import fit_history, lognormal_from_range, on_time_probability
+from .forecast import DemandForecast, forecast_demand
 from .pricing import (
     chargeable_weight,
     check_rate_cards,
@@ -48,7 +50,20 @@ from .quoting import (
     quote_with_history,
 )
 from .reference import default_duty_rules, default_fba_fees, default_fx, default_rate_cards
-from .reorder import ReorderResult, demand_stats, lead_time_stats, reorder_point
+from .reorder import ReorderResult, demand_stats, lead_time_demand_sd, lead_time_stats, reorder_point
+from .restock import (
+    PLAN_COLUMNS,
+    STATUSES,
+    RestockResult,
+    Route,
+    default_aged_surcharge,
+    default_storage_fees,
+    restock_findings,
+    restock_plan,
+    routes,
+    storage_cost,
+    warehouse_type,
+)
 
 __all__ = [
     "COST_COLUMNS", "DAYS_PER_MONTH", "OPTION_COLUMNS", "PARCEL_MODES", "SCORE_WEIGHTS", "STOCK_MODES",
@@ -59,4 +74,7 @@ __all__ = [
     "on_time_probability", "pareto_front", "parse_dims", "price_first_extra", "price_per_kg", "quote",
     "quote_many", "quote_with_history", "recommend", "reorder_point", "round_up", "simulate_month",
     "volumetric_weight",
+    "PLAN_COLUMNS", "STATUSES", "DemandForecast", "RestockResult", "Route", "default_aged_surcharge",
+    "default_storage_fees", "forecast_demand", "lead_time_demand_sd", "restock_findings", "restock_plan",
+    "routes", "storage_cost", "warehouse_type",
 ]

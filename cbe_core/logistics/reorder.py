@@ -65,7 +65,7 @@ def reorder_point(
     if min(d, sd, L, sL) < 0:
         raise DataError("err.logi.negative_inventory_input")
     z = float(stats.norm.ppf(service_level))
-    sigma = math.sqrt(L * sd**2 + d**2 * sL**2)
+    sigma = float(lead_time_demand_sd(d, sd, L, sL))
     ss = z * sigma
     rop = d * L + ss
     position = float(on_hand) + float(on_order)
@@ -88,6 +88,15 @@ def reorder_point(
         sL,
         float(service_level),
     )
+
+
+def lead_time_demand_sd(demand_per_day, demand_sd, lead_days, lead_sd=0.0):
+    """Sd of demand over the lead time, ``sqrt(L * sd_d**2 + d**2 * sd_L**2)`` (Stevenson, ch. 12,
+    "both variable"), vectorised: the one formula behind :func:`reorder_point` and the restock plan
+    (safety stock = z x this)."""
+    d, sd = np.asarray(demand_per_day, float), np.asarray(demand_sd, float)
+    L, sL = np.asarray(lead_days, float), np.asarray(lead_sd, float)
+    return np.sqrt(L * sd**2 + d**2 * sL**2)
 
 
 def lead_time_stats(lead_days_min: float, lead_days_max: float) -> tuple[float, float]:

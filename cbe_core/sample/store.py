@@ -411,6 +411,9 @@ def generate_store(seed: int = 7, plant: bool = True) -> dict[str, pd.DataFrame]
         sample_logistics = None
     if sample_logistics is not None:
         store.update(sample_logistics.generate(store, seed=seed, plant=plant))
+    from . import operations as sample_operations
+
+    store.update(sample_operations.generate(store, seed=seed, plant=plant))
     return store
 
 
@@ -533,7 +536,7 @@ def write_sample(directory=None, seed: int = 7) -> dict[str, Path]:
 
 def _date_format(name: str, df: pd.DataFrame) -> str:
     """ISO dates: date+time for order/shipment timestamps, date only elsewhere."""
-    if name in ("orders", "shipments"):
+    if name in ("orders", "shipments", "transactions"):
         return "%Y-%m-%d %H:%M:%S"
     return "%Y-%m-%d"
 
