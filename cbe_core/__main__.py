@@ -21,6 +21,8 @@ COMMANDS = {
     "quote": "compare ways to ship a parcel",
     "rfm": "RFM segments and the Excel export",
     "clv": "fit BG/NBD + Gamma-Gamma and check a holdout",
+    "workspace": "the stores kept between visits: import, list, export, import-store",
+    "review": "the weekly review of a stored store (HTML, workbook, JSON)",
 }
 
 

@@ -88,20 +88,28 @@ class Backend(Protocol):
         """Release the connection (and, for a file, its lock)."""
 
 
-def failpoint(backend: Backend, where: str) -> None:
-    """Fault injection for the crash tests: with ``CBE_WS_FAILPOINT=<where>:<path>`` set, the process
-    writes ``<path>`` and then blocks at this point (inside the open transaction) until it is killed.
-    Does nothing otherwise. Tests use it to kill -9 an import half-way, deterministically."""
+def failpoint(where: str, *, block: bool = True) -> None:
+    """Fault injection for the crash and concurrency tests; does nothing unless
+    ``CBE_WS_FAILPOINT=<where>|<marker>[|<release>]`` names this point. Then the process writes the file
+    ``<marker>`` and, when ``block``, waits here (inside the open transaction, holding the lock) until
+    the file ``<release>`` exists, or for ever without one: the tests kill -9 it there, or let it go on
+    once a second process is known to be waiting. Deterministic, no timing involved."""
     import os
 
-    spec = os.environ.get("CBE_WS_FAILPOINT", "")
-    if not spec.startswith(where + ":"):
+    spec = os.environ.get("CBE_WS_FAILPOINT", "").split("|")
+    if len(spec) < 2 or spec[0] != where:
         return
     import threading
+    import time
     from pathlib import Path
 
-    Path(spec.split(":", 1)[1]).write_text(where)
-    threading.Event().wait()  # blocks for ever: the test kills this process here
+    Path(spec[1]).write_text(where)
+    if not block:
+        return
+    if len(spec) < 3:
+        threading.Event().wait()  # blocks for ever: the test kills this process here
+    while not Path(spec[2]).exists():  # the test creates the release file when it is ready
+        time.sleep(0.02)
 
 
 def iter_batches(data: pa.Table, rows: int = 250_000) -> Iterator[pa.RecordBatch]:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from .backend import SQL_TYPES, WorkspaceError, ident
+from .backend import SQL_TYPES, WorkspaceError, failpoint, ident
 
 LOCK_TIMEOUT = 20.0  # seconds to wait for another process's lock (CBE_WORKSPACE_TIMEOUT overrides)
 
@@ -146,6 +146,7 @@ def connect(path: str | Path, *, create: bool, timeout: float | None = None) -> 
                 raise WorkspaceError("ws.err.open", path=shown, detail=detail) from exc
             if err.key != "ws.err.locked" or time.monotonic() >= deadline:
                 raise err from exc
+            failpoint("lock_wait", block=False)
         # another process holds the file: poll until it lets go (bounded by the deadline)
         time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
         delay = min(delay * 2, 0.5)

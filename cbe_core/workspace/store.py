@@ -437,7 +437,7 @@ class Workspace:
             data, content = self._conform(db, info.store_id, table, prep.data)
             data = data.append_column("_import_id", pa.array(np.full(data.num_rows, import_id), pa.int64()))
             added, updated = self._merge(db, info.store_id, table, data, content)
-            failpoint(db, "before_commit")
+            failpoint("before_commit")
             unchanged = prep.rows_in - prep.duplicates - added - updated
             db.execute("INSERT INTO cbe_imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        [import_id, info.store_id, table, str(file_name), sha256, _now(), prep.rows_in, added,
