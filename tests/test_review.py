@@ -90,11 +90,14 @@ def test_findings_are_new_open_or_resolved_against_the_last_mark(first, sample):
 
 def test_a_review_marked_done_is_up_to_date_until_newer_data(sample):
     mark = {"done_at": "2026-10-26 09:00", "period_end": pd.Timestamp("2026-10-25"), "findings": []}
-    r = weekly_review(sample, last_review=mark)
+    upto = {**sample, "orders": sample["orders"].loc[sample["orders"]["order_date"] < "2026-10-26"]}
+    r = weekly_review(upto, last_review=mark)
     assert r.up_to_date
-    older = {n: f for n, f in sample.items()}
-    older["orders"] = sample["orders"].loc[sample["orders"]["order_date"] < "2026-10-26"]
-    assert weekly_review(older, last_review=mark).up_to_date
+    # a week of newer orders arrives: the next review starts the day after the marked period
+    newer = {**sample, "orders": sample["orders"].loc[sample["orders"]["order_date"] < "2026-11-02"]}
+    mark_before = {**mark, "period_end": pd.Timestamp("2026-10-18")}
+    r = weekly_review(newer, last_review=mark_before)
+    assert not r.up_to_date and r.period_start == pd.Timestamp("2026-10-19")
 
 
 def test_competitor_moves_and_segment_changes_come_from_their_packages(first):
