@@ -19,6 +19,7 @@ from .weekly import (
     finding_from_record,
     finding_record,
     parse_week,
+    review_of,
     stock_at_risk,
     week_name,
     weekly_review,
@@ -26,5 +27,5 @@ from .weekly import (
 
 __all__ = [
     "HEADLINE_KPIS", "FindingChange", "Review", "default_week_end", "finding_from_record", "finding_record",
-    "parse_week", "stock_at_risk", "week_name", "weekly_review",
+    "parse_week", "review_of", "stock_at_risk", "week_name", "weekly_review",
 ]

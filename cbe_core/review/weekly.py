@@ -252,6 +252,16 @@ def weekly_review(tables: dict[str, pd.DataFrame], *, last_review: dict | None =
                   currency_of(orders), last_review, store, tuple(notes))
 
 
+def review_of(orders: pd.DataFrame, traffic: pd.DataFrame | None = None, ads: pd.DataFrame | None = None,
+              products: pd.DataFrame | None = None, competitors: pd.DataFrame | None = None, *,
+              last_review: dict | None = None, week: str | None = None, store: str | None = None) -> Review:
+    """:func:`weekly_review` with the frames as arguments (for caches keyed on the frames' content)."""
+    tables = {"orders": orders, "traffic": traffic, "ads": ads, "products": products,
+              "competitors": competitors}
+    return weekly_review({k: v for k, v in tables.items() if v is not None}, last_review=last_review,
+                         week=week, store=store)
+
+
 def _finding_changes(current: tuple[Finding, ...], last_review: dict | None) -> list[FindingChange]:
     def ident(f: Finding) -> tuple[str, str, str]:
         return (f.code, f.dimension, f.slice)

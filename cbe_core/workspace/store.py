@@ -525,8 +525,7 @@ class Workspace:
                         pd.Timestamp(period_start).to_pydatetime(), pd.Timestamp(period_end).to_pydatetime(),
                         json.dumps(findings, default=str),
                         json.dumps(summary, default=str)])
-            _bump(db, info.store_id)
-            return rid
+            return rid  # the store's data did not change: its version (cache key) stays
 
     def reviews(self, name: str) -> list[dict]:
         """The store's review marks, newest first: ``review_id, done_at, week, period_start,
