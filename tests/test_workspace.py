@@ -86,6 +86,16 @@ def test_two_lines_of_one_order_with_the_same_sku_are_two_lines(ws):
     assert counts(ws.import_file("Shop", "orders", orders_csv(lines), filename="a.csv")) == (0, 0, 2, 0)
 
 
+def test_a_return_line_under_the_sales_order_id_stays_its_own_line(ws):
+    sale = "R1,2026-03-01,SKU-1,1,10.00,C1,completed"
+    ret = "R1,2026-03-09,SKU-1,-1,10.00,C1,returned"
+    ws.import_file("Shop", "orders", orders_csv([sale]), filename="march-1.csv")
+    # the next export starts after the sale: it holds only the return line
+    assert counts(ws.import_file("Shop", "orders", orders_csv([ret]), filename="march-2.csv")) == (1, 0, 0, 0)
+    assert counts(ws.import_file("Shop", "orders", orders_csv([sale, ret]), filename="m.csv")) == (0, 0, 2, 0)
+    assert sorted(ws.load("Shop")["orders"]["quantity"]) == [-1, 1]
+
+
 def test_a_poorer_export_does_not_erase_stored_columns(ws):
     rich = b"order_id,order_date,sku,quantity,unit_price,unit_cost\nA1,2026-01-05,S,1,10,4\n"
     poor = b"order_id,order_date,sku,quantity,unit_price\nA1,2026-01-05,S,1,10\n"

@@ -12,8 +12,10 @@ Per table (columns missing from a file count as empty):
 =============  =========================================================================================
 table          natural key
 =============  =========================================================================================
-orders         order_id, sku (+ line number). Status, quantity, prices and costs are *content*: a
-               later export where a line turned cancelled or refunded updates that line.
+orders         order_id, sku, whether the line is a return (quantity < 0) (+ line number). Status,
+               quantity, prices and costs are *content*: a later export where a line turned
+               cancelled or refunded updates that line; a return line listed under the sale's order
+               id stays a line of its own even in an export that no longer holds the sale.
 traffic        date, date_end, sku, source (a period row and a daily row are different rows)
 ads            date, date_end, campaign, sku
 search_terms   date, date_end, campaign, ad_group, targeting, match_type, search_term, sku
@@ -65,6 +67,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "shipments": ("shipment_id",),
 }
 KEEP_EXACT_REPEATS = frozenset({"transactions"})
+# key parts computed from a row (name -> function of the frame), hashed with the natural key
+DERIVED_KEYS = {"orders": {"__return_line": lambda f: f["quantity"].fillna(0) < 0}}
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio constant: spreads line numbers over 64 bits
 
 
@@ -93,13 +97,19 @@ def _hash_expr(name: str | None, arrow_type: pa.DataType | None) -> str:
     return col
 
 
-def row_hashes(data: pa.Table, key_columns: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """(hash of the natural key, hash of the whole row) per row, as uint64 arrays in row order."""
+def row_hashes(data: pa.Table, key_columns: tuple[str, ...],
+               derived: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(hash of the natural key and ``derived`` parts, hash of the whole row) per row, as uint64
+    arrays in row order."""
     import duckdb
 
     types = {f.name: f.type for f in data.schema}
-    key_sql = ", ".join(_hash_expr(c if c in types else None, types.get(c)) for c in key_columns)
     row_sql = ", ".join(_hash_expr(c, types[c]) for c in sorted(types))
+    for name, values in (derived or {}).items():
+        data = data.append_column(name, pa.array(values))
+        types[name] = data.schema.field(name).type
+    key_sql = ", ".join(_hash_expr(c if c in types else None, types.get(c))
+                        for c in (*key_columns, *(derived or {})))
     con = duckdb.connect()
     try:
         con.register("incoming", data)
@@ -119,7 +129,8 @@ def prepare(frame: pd.DataFrame, table: str) -> Prepared:
     n = data.num_rows
     if n == 0:
         return Prepared(data.append_column("_key", pa.array([], pa.int64())), 0, 0)
-    nk, rh = row_hashes(data, KEYS[table])
+    derived = {name: np.asarray(fn(frame), dtype=bool) for name, fn in DERIVED_KEYS.get(table, {}).items()}
+    nk, rh = row_hashes(data, KEYS[table], derived)
     pairs = pd.DataFrame({"nk": nk, "rh": rh})
     dup = np.zeros(n, dtype=bool) if table in KEEP_EXACT_REPEATS else pairs.duplicated().to_numpy()
     if dup.any():
