@@ -35,10 +35,13 @@ def _daily_chart(r, lang: str) -> alt.Chart:
     data = pd.concat([prev, this, ly])[["date", "revenue", "series"]]
     names = t("review.weekdays", lang).split(",")
     data["day"] = [f"{names[x.day_of_week]} {x:%m-%d}" for x in data["date"]]
+    series = [t(f"review.chart.{k}", lang) for k in ("previous_week", "this_week", "last_year")]
+    colors = alt.Scale(domain=series, range=["#9ca3af", "#2563eb", "#f59e0b"])
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("day:N", sort=None, title=None), xOffset=alt.XOffset("series:N", sort=None),
+        x=alt.X("day:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("series:N", sort=series),
         y=alt.Y("revenue:Q", title=t("diag.kpi.revenue", lang)),
-        color=alt.Color("series:N", sort=None, title=None, legend=alt.Legend(orient="top")),
+        color=alt.Color("series:N", scale=colors, title=None, legend=alt.Legend(orient="top")),
         tooltip=["day", "series", alt.Tooltip("revenue:Q", format=",.2f")],
     ).properties(height=260)
 
@@ -98,16 +101,24 @@ def review_section(ctx) -> None:
     else:
         st.caption(t("review.no_findings", lang))
     c1, c2 = st.columns(2)
+    notes = dict(r.notes)
     with c1:
         st.subheader(t("review.competitors", lang))
-        _lines(rtext.competitor_lines(r, lang), lang)
+        if "review.note.no_competitors" in notes:
+            st.caption(t("review.note.no_competitors", lang))
+        else:
+            _lines(rtext.competitor_lines(r, lang), lang)
     with c2:
         st.subheader(t("review.customers", lang))
-        _lines(rtext.segment_lines(r, lang), lang)
+        if "review.note.no_customers" in notes:
+            st.caption(t("review.note.no_customers", lang))
+        else:
+            _lines(rtext.segment_lines(r, lang), lang)
     st.subheader(t("review.stock", lang))
     st.caption(t("review.stock_pending", lang))
+    shown = {"review.note.stock_pending", "review.note.no_competitors", "review.note.no_customers"}
     for k, p in r.notes:
-        if k != "review.note.stock_pending":
+        if k not in shown:
             st.caption(escape_markdown(pd.Series([t(k, lang, **p)])).iloc[0])
     _actions(ws, store, r, lang)
 

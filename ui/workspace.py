@@ -133,9 +133,9 @@ def sidebar(lang: str) -> None:
     lines = []
     for tb in summary.tables:
         span = (f" · {tb.first_date:%Y-%m-%d} → {tb.last_date:%Y-%m-%d}" if tb.first_date is not None else "")
-        lines.append(f"- {t(f'table.{tb.table}', lang)}: {tb.rows:,}{span}")
+        lines.append(f"{t(f'table.{tb.table}', lang)}: {tb.rows:,}{span}")
     st.caption(t("ws.ui.holds", lang, store=md(summary.store.name)))
-    st.markdown("\n".join(lines) or t("ws.ui.empty_store", lang))
+    st.caption("  \n".join(lines) or t("ws.ui.empty_store", lang))
     if summary.last_import is not None:
         st.caption(t("ws.ui.last_import", lang, when=f"{summary.last_import:%Y-%m-%d %H:%M}"))
 
