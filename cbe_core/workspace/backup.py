@@ -9,10 +9,11 @@ sending to a colleague), and back.
      "imports": [{"table_name": ..., "file_name": ..., "file_sha256": ..., "imported_at": ..., ...}],
      "reviews": [{"done_at": ..., "week": ..., "period_start": ..., "findings": [...], ...}]}
 
-Each Parquet file keeps the rows' ``_key`` column, so de-duplication goes on exactly as before after
-the move (keys depend on the files the rows came from, not only on the rows). The manifest is written
-last: a folder without one is an unfinished export and is refused; a file whose SHA-256 differs from
-the manifest is refused too (``ws.err.backup_corrupt``). Importing is one transaction.
+Each Parquet file keeps the rows' ``_key`` (and ``_rh``) column, so de-duplication goes on exactly
+as before after the move (keys depend on the files the rows came from, not only on the rows). The
+manifest is written last: a folder without one is an unfinished export and is refused; a file whose
+SHA-256 differs from the manifest is refused too (``ws.err.backup_corrupt``). Importing is one
+transaction.
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ def export_store(ws, name: str, folder) -> dict:
         for table in ws._tables_of(db, info.store_id):
             cols = ws._columns(db, info.store_id, table)
             select = ", ".join(ident(c[1]) for c in cols)
-            data = db.query_arrow(f"SELECT _key, {select} FROM {ident(_sql_table(info.store_id, table))}")
-            data = data.rename_columns(["_key"] + [c[0] for c in cols])
+            source = ident(_sql_table(info.store_id, table))
+            data = db.query_arrow(f"SELECT _key, _rh, {select} FROM {source}")
+            data = data.rename_columns(["_key", "_rh"] + [c[0] for c in cols])
             path = folder / f"{table}.parquet"
             pq.write_table(data, path, compression="zstd")
             manifest["tables"][table] = {"file": path.name, "rows": data.num_rows, "sha256": _sha256(path),
@@ -98,7 +100,18 @@ def read_manifest(folder) -> dict:
 
 def import_store(ws, folder, name: str | None = None):
     from .. import schema
-    from .store import _ARROW, DERIVED, _bump, _cast, _next_id, _now, _set_meta, _sql_table, check_store_name
+    from .store import (
+        _ARROW,
+        DERIVED,
+        INTERNAL_COLUMNS,
+        _bump,
+        _cast,
+        _next_id,
+        _now,
+        _set_meta,
+        _sql_table,
+        check_store_name,
+    )
 
     folder = Path(folder)
     manifest = read_manifest(folder)
@@ -120,6 +133,9 @@ def import_store(ws, folder, name: str | None = None):
             schema.get_table(table)
             data = pq.read_table(folder / entry["file"])
             arrays, names, defs = [data.column("_key").cast(pa.int64())], ["_key"], []
+            if "_rh" in data.column_names:
+                arrays.append(data.column("_rh").cast(pa.int64()))
+                names.append("_rh")
             for pos, col in enumerate(entry["columns"], start=1):
                 canon = col["name"] in schema.get_table(table).names or col["name"] in DERIVED
                 sql_name = col["name"] if canon else f"x{pos}"
@@ -132,7 +148,7 @@ def import_store(ws, folder, name: str | None = None):
             arrays.append(pa.array(np.full(data.num_rows, restore_id), pa.int64()))
             names.append("_import_id")
             db.execute(f"CREATE TABLE {ident(_sql_table(info.store_id, table))} "
-                       f"(_key BIGINT NOT NULL, _import_id BIGINT, {', '.join(defs)})")
+                       f"({INTERNAL_COLUMNS}, {', '.join(defs)})")
             db.insert_arrow(_sql_table(info.store_id, table), pa.Table.from_arrays(arrays, names=names))
         rows = sum(int(e.get("rows", 0)) for e in manifest.get("tables", {}).values())
         db.execute("INSERT INTO cbe_imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

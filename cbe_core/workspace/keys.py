@@ -121,23 +121,42 @@ def row_hashes(data: pa.Table, key_columns: tuple[str, ...],
     return nk, rh
 
 
+def occurrence(values: np.ndarray) -> np.ndarray:
+    """For each element, how many equal elements come before it (0 for the first of each value), in
+    array order: one stable sort, no Python loop."""
+    n = len(values)
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    idx = np.arange(n)
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    run_start = np.maximum.accumulate(np.where(starts, idx, 0))
+    out = np.empty(n, dtype=np.int64)
+    out[order] = idx - run_start
+    return out
+
+
 def prepare(frame: pd.DataFrame, table: str) -> Prepared:
     """Drop exact repeats (except :data:`KEEP_EXACT_REPEATS`), number the lines within each natural
-    key and add the signed 64-bit ``_key`` column (see the module docstring)."""
+    key and add the signed 64-bit ``_key`` and ``_rh`` (hash of the whole row) columns (see the
+    module docstring)."""
     data = pa.Table.from_pandas(frame, preserve_index=False)
     data = data.replace_schema_metadata(None)
     n = data.num_rows
     if n == 0:
-        return Prepared(data.append_column("_key", pa.array([], pa.int64())), 0, 0)
+        empty = pa.array([], pa.int64())
+        return Prepared(data.append_column("_key", empty).append_column("_rh", empty), 0, 0)
     derived = {name: np.asarray(fn(frame), dtype=bool) for name, fn in DERIVED_KEYS.get(table, {}).items()}
     nk, rh = row_hashes(data, KEYS[table], derived)
-    pairs = pd.DataFrame({"nk": nk, "rh": rh})
-    dup = np.zeros(n, dtype=bool) if table in KEEP_EXACT_REPEATS else pairs.duplicated().to_numpy()
+    # the row hash covers every column (the key's too), so equal row hashes are exact repeats
+    dup = np.zeros(n, dtype=bool) if table in KEEP_EXACT_REPEATS else occurrence(rh) > 0
     if dup.any():
         keep = ~dup
         data = data.filter(pa.array(keep))
-        nk = nk[keep]
-    line = pd.Series(nk).groupby(nk, sort=False).cumcount().to_numpy().astype(np.uint64)
+        nk, rh = nk[keep], rh[keep]
+    line = occurrence(nk).astype(np.uint64)
     with np.errstate(over="ignore"):
         key = (nk ^ (line * _MIX)).view(np.int64)
-    return Prepared(data.append_column("_key", pa.array(key, pa.int64())), n, int(dup.sum()))
+    data = data.append_column("_key", pa.array(key, pa.int64()))
+    data = data.append_column("_rh", pa.array(rh.view(np.int64), pa.int64()))
+    return Prepared(data, n, int(dup.sum()))

@@ -18,8 +18,9 @@ Tables of the database (all names made here; seller text is only ever a value):
   added, updated, unchanged, duplicates, report_json)``: one row per import, with its load report;
 - ``cbe_reviews(review_id, store_id, done_at, week, period_start, period_end, findings_json,
   summary_json)``: the weekly review marks;
-- ``s<store_id>_<table>``: the rows, in canonical form, plus ``_key`` (:mod:`.keys`) and
-  ``_import_id`` (the import that last added or changed the row).
+- ``s<store_id>_<table>``: the rows, in canonical form, plus ``_key`` and ``_rh`` (the row's key and
+  the hash of its content, :mod:`.keys`) and ``_import_id`` (the import that last added or changed
+  the row).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ DATE_COLUMNS = {"orders": ("order_date", "order_date"), "traffic": ("date", "dat
                 "competitors": ("date", "date"), "reviews": ("date", "date"), "inventory": ("date", "date"),
                 "transactions": ("date", "date"), "shipments": ("ship_date", "ship_date")}
 MAX_NAME = 80
+INTERNAL_COLUMNS = "_key BIGINT NOT NULL, _rh BIGINT, _import_id BIGINT"  # first columns of a data table
 _ARROW = {"id": pa.large_string(), "text": pa.large_string(), "category": pa.large_string(),
           "datetime": pa.timestamp("ns"), "date": pa.timestamp("ns"), "int": pa.int64(),
           "float": pa.float64(), "money": pa.float64(), "pct": pa.float64(), "bool": pa.bool_()}
@@ -458,7 +460,7 @@ class Workspace:
         position = len(known)
         arrays, names = [], []
         for fld in data.schema:
-            if fld.name == "_key":
+            if fld.name in ("_key", "_rh"):
                 continue
             kind = _kind_of(fld.name, table, fld.type)
             if fld.name in known:
@@ -482,8 +484,9 @@ class Workspace:
             arrays.append(_cast(data.column(fld.name), _ARROW[kind]))
             names.append(sql_name)
         content = list(names)
-        arrays.append(data.column("_key"))
-        names.append("_key")
+        for internal in ("_key", "_rh"):
+            arrays.append(data.column(internal))
+            names.append(internal)
         return pa.Table.from_arrays(arrays, names=names), content
 
     def _merge(self, db: Backend, store_id: int, table: str, data: pa.Table,
@@ -491,18 +494,21 @@ class Workspace:
         sql_table = ident(_sql_table(store_id, table))
         if _sql_table(store_id, table) not in db.tables():
             cols = ", ".join(f"{ident(c)} {db.sql_type(k)}" for _, c, k in self._columns(db, store_id, table))
-            db.execute(f"CREATE TABLE {sql_table} (_key BIGINT NOT NULL, _import_id BIGINT, {cols})")
+            db.execute(f"CREATE TABLE {sql_table} ({INTERNAL_COLUMNS}, {cols})")
             db.insert_arrow(_sql_table(store_id, table), data)
             return data.num_rows, 0
         db.stage("cbe_incoming", data)
         try:
-            diff = " OR ".join(f"t.{ident(c)} IS DISTINCT FROM s.{ident(c)}" for c in content) or "FALSE"
+            # equal row hashes: certainly unchanged; otherwise compare the file's columns one by one
+            # (a row stored from a file with other columns has another hash but may be the same)
+            full = " OR ".join(f"t.{ident(c)} IS DISTINCT FROM s.{ident(c)}" for c in content) or "FALSE"
+            diff = f"t._rh IS DISTINCT FROM s._rh AND ({full})"
             added, updated = db.query(
                 f"SELECT count(*) FILTER (WHERE t._key IS NULL), "
                 f"count(*) FILTER (WHERE t._key IS NOT NULL AND ({diff})) "
                 f"FROM cbe_incoming AS s LEFT JOIN {sql_table} AS t ON t._key = s._key")[0]
             if updated:
-                sets = ", ".join(f"{ident(c)} = s.{ident(c)}" for c in [*content, "_import_id"])
+                sets = ", ".join(f"{ident(c)} = s.{ident(c)}" for c in [*content, "_rh", "_import_id"])
                 db.execute(f"UPDATE {sql_table} AS t SET {sets} FROM cbe_incoming AS s "
                            f"WHERE t._key = s._key AND ({diff})")
             if added:
