@@ -5,7 +5,7 @@ import streamlit as st
 from cbe_core.errors import DataError
 from ui import workspace_panels as wp
 from ui.shell import start_page
-from ui.workspace import current_store, md, show_error, summary_table, workspace
+from ui.workspace import md, overview, show_error, summary_table, workspace
 
 ctx = start_page("workspace")
 t = ctx.t
@@ -15,8 +15,8 @@ ws = workspace()
 st.caption(t("ws.ui.path", path=md(ws.path)))
 wp.show_results(ctx.lang)
 try:
-    store = current_store(ws)
-    summary = ws.summary(store) if store else None
+    ov = overview(ws, fresh=True)
+    store, summary = ov.current, ov.summary
 except DataError as exc:
     show_error(exc, ctx.lang)
     st.stop()

@@ -25,6 +25,7 @@ from .data import SOURCE_KEY, Dataset, Loaded
 from .markdown import escape_markdown
 
 STORE_KEY = "cbe_store"
+OVERVIEW_KEY = "cbe_ws_overview"
 ERROR_KEY = "cbe_ws_error"
 WS_SOURCE = "workspace"
 
@@ -61,18 +62,23 @@ def default_source() -> str:
 
 def current_store(ws: Workspace) -> str | None:
     """The visitor's open store (the workspace's last store on the first visit), or None."""
-    names = [s.name for s in ws.stores()]
-    chosen = st.session_state.get(STORE_KEY)
-    if chosen not in names:
-        chosen = ws.last_store()
-        st.session_state[STORE_KEY] = chosen
-    return chosen
+    return overview(ws).current
+
+
+def overview(ws: Workspace, fresh: bool = False):
+    """The workspace's stores and the open store's summary, read once per run (``load_workspace``
+    reads it first; the sidebar and the pages of the same run reuse it)."""
+    got = None if fresh else st.session_state.get(OVERVIEW_KEY)
+    if got is None:
+        got = ws.overview(st.session_state.get(STORE_KEY))
+        st.session_state[OVERVIEW_KEY] = got
+    st.session_state[STORE_KEY] = got.current
+    return got
 
 
 @st.cache_resource(max_entries=4, show_spinner=False, ttl=6 * 3600)
-def _store_frames(path: str, store_id: int, version: int, name: str) -> dict:
-    ws = Workspace(path, timeout=10)
-    return {"frames": ws.load(name), "summary": ws.summary(name)}
+def _store_frames(path: str, store_id: int, version: int, name: str) -> dict[str, pd.DataFrame]:
+    return Workspace(path, timeout=10).load(name)
 
 
 def _report(table: str, frame: pd.DataFrame, info) -> LoadReport:
@@ -86,25 +92,26 @@ def load_workspace() -> Dataset:
     ds = Dataset(WS_SOURCE)
     try:
         ws = workspace()
-        name = current_store(ws)
-        if name is None:
+        ov = overview(ws, fresh=True)
+        if ov.current is None:
             return ds
-        info = ws.store(name)
-        got = _store_frames(str(ws.path), info.store_id, info.version, info.name)
+        info = ov.summary.store
+        frames = _store_frames(str(ws.path), info.store_id, info.version, info.name)
     except DataError as exc:
         st.session_state[ERROR_KEY] = exc
+        st.session_state.pop(OVERVIEW_KEY, None)
         return ds
     st.session_state.pop(ERROR_KEY, None)
-    summary = got["summary"]
-    for table, frame in got["frames"].items():
+    for table, frame in frames.items():
         key = hashlib.sha256(f"ws|{ws.path}|{info.store_id}|{info.version}|{table}".encode()).hexdigest()[:24]
-        ds.tables[table] = Loaded(table, frame, _report(table, frame, summary.table(table)), key)
+        ds.tables[table] = Loaded(table, frame, _report(table, frame, ov.summary.table(table)), key)
     return ds
 
 
 def _on_store_change() -> None:
     name = st.session_state.get("ws_store_select")
     st.session_state[STORE_KEY] = name
+    st.session_state.pop(OVERVIEW_KEY, None)
     try:
         workspace().set_last_store(name)
     except DataError as exc:
@@ -115,16 +122,14 @@ def sidebar(lang: str) -> None:
     """Store selector and what the store holds (tables, rows, date range, last import)."""
     err = st.session_state.get(ERROR_KEY)
     if isinstance(err, DataError):
-        st.error(err.message(lang), icon=":material/error:")
+        show_error(err, lang)
     if st.session_state.get(SOURCE_KEY) != WS_SOURCE:
         return
     try:
-        ws = workspace()
-        names = [s.name for s in ws.stores()]
-        current = current_store(ws)
-        summary = ws.summary(current) if current else None
+        ov = overview(workspace())
     except DataError:
         return
+    names, current, summary = [s.name for s in ov.stores], ov.current, ov.summary
     if not names:
         st.caption(t("ws.ui.no_stores", lang))
         return
@@ -160,7 +165,8 @@ def summary_table(summary, lang: str) -> pd.DataFrame:
 
 
 def show_error(exc: DataError, lang: str) -> None:
-    st.error(exc.message(lang), icon=":material/error:")
+    """A workspace error: its message carries store names and paths, so it is escaped."""
+    st.error(md(exc.message(lang)), icon=":material/error:")
 
 
 __all__ = ["ERROR_KEY", "STORE_KEY", "WS_SOURCE", "WorkspaceError", "current_store", "default_source",

@@ -17,7 +17,7 @@ from cbe_core.schema import TABLES
 
 from .data import SOURCE_KEY, load_sample, read_bytes, uploads
 from .upload import UPLOAD_TYPES, show_report
-from .workspace import STORE_KEY, WS_SOURCE, result_table, show_error, workspace
+from .workspace import OVERVIEW_KEY, STORE_KEY, WS_SOURCE, md, result_table, show_error, workspace
 
 RESULTS_KEY = "ws_results"
 NOTICE_KEY = "ws_notice"
@@ -30,6 +30,7 @@ def _done(store: str | None, results=None, notice: tuple | None = None) -> None:
     if store is not None:
         st.session_state[STORE_KEY] = store
         st.session_state[SOURCE_KEY] = WS_SOURCE
+    st.session_state.pop(OVERVIEW_KEY, None)
     st.session_state[RESULTS_KEY] = results or []
     st.session_state[NOTICE_KEY] = notice
     st.rerun()
@@ -37,8 +38,8 @@ def _done(store: str | None, results=None, notice: tuple | None = None) -> None:
 
 def show_results(lang: str) -> None:
     notice = st.session_state.pop(NOTICE_KEY, None)
-    if notice:
-        st.success(t(notice[0], lang, **notice[1]), icon=":material/check_circle:")
+    if notice:  # the notice names a store: seller text, escaped
+        st.success(md(t(notice[0], lang, **notice[1])), icon=":material/check_circle:")
     for res in st.session_state.pop(RESULTS_KEY, None) or []:
         st.success(t("ws.ui.imported", lang, table=t(f"table.{res.table}", lang), added=f"{res.added:,}",
                       updated=f"{res.updated:,}", unchanged=f"{res.unchanged:,}",

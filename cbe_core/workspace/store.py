@@ -108,6 +108,17 @@ class StoreSummary:
 
 
 @dataclass(frozen=True)
+class Overview:
+    """Everything a page shows about the workspace, read in one go: the stores, the last store,
+    the store in use (``wanted`` when it exists, else the last store) and its summary."""
+
+    stores: tuple[StoreInfo, ...]
+    last_store: str | None
+    current: str | None
+    summary: StoreSummary | None
+
+
+@dataclass(frozen=True)
 class ImportResult:
     """What an import did. ``rows_in_file`` = rows the reader loaded; ``added + updated + unchanged +
     duplicates == rows_in_file``."""
@@ -354,27 +365,44 @@ class Workspace:
                         "ORDER BY position", [store_id, table])
         return [(r[0], r[1], r[2]) for r in rows]
 
+    def overview(self, wanted: str | None = None) -> Overview:
+        """The stores, the last store and the summary of ``wanted`` (else the last store), with one
+        opening of the database (pages call this once per run)."""
+        if not self.exists:
+            return Overview((), None, None, None)
+        with self._db(write=False) as db:
+            stores = tuple(self._stores(db))
+            sid = _get_meta(db, "last_store") if "cbe_meta" in db.tables() else None
+            fallback = stores[-1].name if stores else None
+            last = next((s.name for s in stores if str(s.store_id) == sid), fallback)
+            names = {s.name for s in stores}
+            current = wanted if wanted in names else last
+            summary = self._summary(db, self._store(db, current)) if current else None
+        return Overview(stores, last, current, summary)
+
     def summary(self, name: str) -> StoreSummary:
         """What a store holds: per table rows, date range and last import."""
         with self._db(write=False) as db:
-            info = self._store(db, name)
-            out = []
-            for table in self._tables_of(db, info.store_id):
-                tbl = ident(_sql_table(info.store_id, table))
-                cols = {c[0] for c in self._columns(db, info.store_id, table)}
-                d0, d1 = DATE_COLUMNS.get(table, (None, None))
-                if d0 in cols:
-                    d1 = d1 if d1 in cols else d0
-                    n, lo, hi = db.query(f"SELECT count(*), min({ident(d0)}), max({ident(d1)}) FROM {tbl}")[0]
-                else:
-                    n, lo, hi = db.query(f"SELECT count(*) FROM {tbl}")[0][0], None, None
-                last = db.query("SELECT imported_at, file_name, n FROM (SELECT imported_at, file_name, "
-                                "import_id, count(*) OVER () AS n FROM cbe_imports WHERE store_id = ? "
-                                "AND table_name = ?) AS i ORDER BY import_id DESC LIMIT 1",
-                                [info.store_id, table])
-                out.append(TableInfo(table, int(n), _ts(lo), _ts(hi), last[0][0] if last else None,
-                                     last[0][1] if last else None, int(last[0][2]) if last else 0))
-            return StoreSummary(info, tuple(out))
+            return self._summary(db, self._store(db, name))
+
+    def _summary(self, db: Backend, info: StoreInfo) -> StoreSummary:
+        out = []
+        for table in self._tables_of(db, info.store_id):
+            tbl = ident(_sql_table(info.store_id, table))
+            cols = {c[0] for c in self._columns(db, info.store_id, table)}
+            d0, d1 = DATE_COLUMNS.get(table, (None, None))
+            if d0 in cols:
+                d1 = d1 if d1 in cols else d0
+                n, lo, hi = db.query(f"SELECT count(*), min({ident(d0)}), max({ident(d1)}) FROM {tbl}")[0]
+            else:
+                n, lo, hi = db.query(f"SELECT count(*) FROM {tbl}")[0][0], None, None
+            last = db.query("SELECT imported_at, file_name, n FROM (SELECT imported_at, file_name, "
+                            "import_id, count(*) OVER () AS n FROM cbe_imports WHERE store_id = ? "
+                            "AND table_name = ?) AS i ORDER BY import_id DESC LIMIT 1",
+                            [info.store_id, table])
+            out.append(TableInfo(table, int(n), _ts(lo), _ts(hi), last[0][0] if last else None,
+                                 last[0][1] if last else None, int(last[0][2]) if last else 0))
+        return StoreSummary(info, tuple(out))
 
     def version(self, name: str) -> int:
         """A number that changes whenever the store changes (for cache keys)."""
