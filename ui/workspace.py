@@ -76,7 +76,7 @@ def overview(ws: Workspace, fresh: bool = False):
     return got
 
 
-@st.cache_resource(max_entries=4, show_spinner=False, ttl=6 * 3600)
+@st.cache_resource(max_entries=2, show_spinner=False, ttl=6 * 3600)  # a 1M-line store is ~0.5 GB
 def _store_frames(path: str, store_id: int, version: int, name: str) -> dict[str, pd.DataFrame]:
     return Workspace(path, timeout=10).load(name)
 
