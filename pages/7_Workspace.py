@@ -5,7 +5,7 @@ import streamlit as st
 from cbe_core.errors import DataError
 from ui import workspace_panels as wp
 from ui.shell import start_page
-from ui.workspace import md, overview, show_error, summary_table, workspace
+from ui.workspace import history_table, md, overview, show_error, summary_table, workspace
 
 ctx = start_page("workspace")
 t = ctx.t
@@ -39,4 +39,4 @@ if store is not None:
     history = ws.imports(store)
     if len(history):
         with st.expander(t("ws.ui.history", n=len(history))):
-            st.dataframe(history, hide_index=True, width="stretch")
+            st.dataframe(history_table(history, ctx.lang), hide_index=True, width="stretch")

@@ -102,3 +102,15 @@ def test_copying_the_sample_store_happens_only_on_request(tmp_path, monkeypatch)
     ws = Workspace(path)
     assert [s.name for s in ws.stores()] == ["Sample store"]
     assert {t.table for t in ws.summary("Sample store").tables} >= {"orders", "traffic", "competitors"}
+
+
+def test_the_app_takes_a_workspace_option_then_the_environment(monkeypatch, tmp_path):
+    import sys
+
+    from ui.workspace import workspace_path
+
+    monkeypatch.setenv("CBE_WORKSPACE", str(tmp_path / "env.duckdb"))
+    monkeypatch.setattr(sys, "argv", ["app.py"])
+    assert workspace_path() == str(tmp_path / "env.duckdb")
+    monkeypatch.setattr(sys, "argv", ["app.py", "--workspace", str(tmp_path / "opt.duckdb")])
+    assert workspace_path() == str(tmp_path / "opt.duckdb")

@@ -164,11 +164,21 @@ def summary_table(summary, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The import history with translated headers and table names."""
+    out = history.drop(columns=["import_id"]).copy()
+    out["table_name"] = [t(f"table.{n}", lang) if n != "*" else t("ws.ui.backup_row", lang)
+                         for n in out["table_name"]]
+    names = {"table_name": "table", "file_name": "file", "file_sha256": "sha256"}
+    names |= {c: c for c in ("imported_at", "rows_in_file", "added", "updated", "unchanged", "duplicates")}
+    return out.rename(columns={c: t(f"ws.ui.col.{k}", lang) for c, k in names.items()})
+
+
 def show_error(exc: DataError, lang: str) -> None:
     """A workspace error: its message carries store names and paths, so it is escaped."""
     st.error(md(exc.message(lang)), icon=":material/error:")
 
 
 __all__ = ["ERROR_KEY", "STORE_KEY", "WS_SOURCE", "WorkspaceError", "current_store", "default_source",
-           "load_workspace", "md", "result_table", "show_error", "sidebar", "summary_table", "workspace",
-           "workspace_path"]
+           "history_table", "load_workspace", "md", "result_table", "show_error", "sidebar", "summary_table",
+           "workspace", "workspace_path"]
