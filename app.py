@@ -9,8 +9,16 @@ from ui.shell import NEEDS, PAGES, page_link, start_page
 ctx = start_page("home")
 st.title(ctx.t("app.title"))
 st.write(ctx.t("app.tagline"))
-st.info(ctx.t("home.source_sample" if ctx.data.source == "sample" else "home.source_upload"),
-        icon=":material/storefront:")
+if ctx.data.source == "workspace":
+    from ui.review_charts import review_section
+    from ui.workspace import STORE_KEY, md
+
+    st.info(ctx.t("home.source_workspace", store=md(st.session_state.get(STORE_KEY) or "-")),
+            icon=":material/storefront:")
+    review_section(ctx)
+else:
+    st.info(ctx.t("home.source_sample" if ctx.data.source == "sample" else "home.source_upload"),
+            icon=":material/storefront:")
 
 st.subheader(ctx.t("home.what"))
 cols = st.columns(2)

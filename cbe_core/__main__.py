@@ -24,6 +24,8 @@ COMMANDS = {
     "cohorts": "acquisition cohorts: retention, value curves, CAC and payback",
     "profit": "profit per SKU, channel and store: the waterfall from gross sales to net",
     "restock": "restock plan for every SKU: cover, stock-out and reorder dates, quantities, overstock",
+    "workspace": "the stores kept between visits: import, list, export, import-store",
+    "review": "the weekly review of a stored store (HTML, workbook, JSON)",
 }
 
 

@@ -130,8 +130,17 @@ def load_uploads() -> Dataset:
 
 
 def current_source() -> str:
-    return st.session_state.get(SOURCE_KEY, "sample")
+    source = st.session_state.get(SOURCE_KEY)
+    if source is None:  # a new visit: the workspace's last store when there is one, else the sample
+        from .workspace import default_source
+
+        source = st.session_state[SOURCE_KEY] = default_source()
+    return source
 
 
 def current_dataset() -> Dataset:
+    if current_source() == "workspace":
+        from .workspace import load_workspace
+
+        return load_workspace()
     return load_uploads() if current_source() == "upload" else load_sample()

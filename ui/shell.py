@@ -19,6 +19,7 @@ from cbe_core.i18n import LANG_NAMES, LANGS, normalise_lang
 from cbe_core.i18n import t as translate
 
 from .data import SOURCE_KEY, Dataset, current_dataset, current_source
+from .workspace import sidebar as workspace_sidebar
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,6 +31,7 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "competitors": ("pages/3_Competitors.py", ":material/compare_arrows:", "nav.competitors"),
     "logistics": ("pages/4_Logistics.py", ":material/local_shipping:", "nav.logistics"),
     "customers": ("pages/5_Customers.py", ":material/groups:", "nav.customers"),
+    "workspace": ("pages/7_Workspace.py", ":material/inventory_2:", "nav.workspace"),
 }
 
 # which tables each page needs (required, optional) - shown on the landing page and in require()
@@ -120,12 +122,14 @@ def start_page(page: str) -> PageContext:
         st.divider()
         st.session_state[SOURCE_WIDGET] = current_source()  # mirrors the session's choice on every page
         st.radio(
-            translate("ui.source", lang), ("sample", "upload"),
+            translate("ui.source", lang), ("sample", "upload", "workspace"),
             format_func=lambda s: translate(f"ui.source.{s}", lang),
             key=SOURCE_WIDGET, on_change=_on_source_change,
         )
         data = current_dataset()
-        _sidebar_health(data, lang)
+        workspace_sidebar(lang)
+        if data.source != "workspace":
+            _sidebar_health(data, lang)
     return PageContext(page, lang, data)
 
 
