@@ -22,13 +22,14 @@ def data_dir() -> Path:
     return DATA
 
 
-
 # Tests never touch the seller's real workspace or data folder: every process started by the tests
 # (AppTest, the e2e server, CLI subprocesses) inherits a workspace under a throw-away folder. Tests
 # that need their own workspace pass a tmp_path explicitly.
 _ISOLATED = tempfile.mkdtemp(prefix="cbe-tests-")
 os.environ["CBE_WORKSPACE"] = os.path.join(_ISOLATED, "workspace.duckdb")
 os.environ["XDG_DATA_HOME"] = os.path.join(_ISOLATED, "data-home")
+
+
 @pytest.fixture(scope="session")
 def sample_store():
     """The planted sample store as canonical frames (generated once per test session)."""
