@@ -25,8 +25,8 @@ import pyarrow.csv as pacsv
 
 from .. import schema
 from ..errors import DataError
-from . import layouts
-from .headers import _dedupe, norm_header
+from . import layouts, money
+from .headers import _dedupe, base_header, norm_header
 
 MAX_BYTES = 256 * 1024 * 1024
 """Largest file accepted (bytes). About 3M order lines of a typical CSV export."""
@@ -193,7 +193,7 @@ def _find_header(rows: list[list[str]], table: str) -> int:
     top = max(widths)
     best, best_hits = None, 0
     for i, r in enumerate(rows[:40]):
-        hits = sum(1 for c in r if c.strip() and norm_header(c) in known)
+        hits = sum(1 for c in r if c.strip() and (norm_header(c) in known or base_header(c) in known))
         if hits > best_hits:
             best, best_hits = i, hits
     if best is not None and best_hits >= 2:
@@ -221,15 +221,28 @@ class _Raw:
 
 
 def _meta_from_comments(lines: list[str]) -> dict:
-    """GA4 exports start with ``# Start date: 20260301`` style comment lines."""
+    """GA4 exports start with ``# Start date: 20260301`` style comment lines (the Chinese UI's
+    ``# 开始日期：`` is read too, though no real export showing it was found)."""
     meta: dict = {}
     for ln in lines:
-        m = re.match(r"#\s*(start date|end date)\s*:\s*(\d{8})", ln.strip(), re.I)
+        m = re.match(r"#\s*(start date|end date|开始日期|结束日期)\s*[:：]\s*(\d{8})", ln.strip(), re.I)
         if m:
-            meta["start" if m.group(1).lower().startswith("start") else "end"] = datetime.strptime(
-                m.group(2), "%Y%m%d"
-            ).date()
+            try:
+                day = datetime.strptime(m.group(2), "%Y%m%d").date()
+            except ValueError:
+                continue
+            meta["start" if m.group(1).lower() in ("start date", "开始日期") else "end"] = day
     return meta
+
+
+def _meta_from_preamble(lines: list[str]) -> dict:
+    """Lines above the header row that state the amounts' currency (Amazon's Date Range Report:
+    ``"All amounts in USD, unless specified"``)."""
+    for ln in lines:
+        code = money.preamble_currency(ln)
+        if code:
+            return {"currency": code, "currency_line": ln.strip().strip('"')}
+    return {}
 
 
 _HEAD = 262144
@@ -304,6 +317,7 @@ def _parse_text(
         raise DataError("err.io.not_a_table", file=name)
     rows = _split_rows(rows_text, delim)
     h = _find_header(rows, table)
+    meta.update(_meta_from_preamble(rows_text[:h]))
     header_cells = list(rows[h])
     widths = [len(r) for r in rows[h + 1 :] if any(c.strip() for c in r)]
     if widths:
