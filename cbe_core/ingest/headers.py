@@ -2,7 +2,8 @@
 
 Every module that compares headers (finding the header row, recognising layouts, mapping columns) goes
 through :func:`norm_header`, so typographic variants are normalised once, here: Unicode NFKC (full-width
-brackets and colons ``（ ）：`` become ``( ) :``, non-breaking spaces become spaces), en and em dashes
+brackets and colons ``（ ）：`` become ``( ) :``, non-breaking spaces become spaces; a label's trailing
+colon goes), en and em dashes
 and the minus sign become ``-`` (Amazon's Business Report writes ``Sessions – Total``), curly quotes
 become straight ones, case is folded, ``_`` and runs of spaces become one space, outer spaces go.
 Matching stays exact after that: ``Sessions – Total`` never matches ``Sessions – Total – B2B``.
@@ -34,7 +35,7 @@ def _clean(h: object) -> str:
     s = s.strip().strip('"').strip()
     if s.startswith("=") and len(s) > 1:
         s = s.lstrip("=").strip('"')
-    return s
+    return s.rstrip(":").rstrip() if len(s) > 1 else s  # a label's colon: "订单号：", "Data/Ora:"
 
 
 def norm_header(h: object) -> str:

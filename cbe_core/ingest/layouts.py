@@ -29,7 +29,8 @@ layout                         what differs from the plain names
 ``tiktok_orders``              TikTok Shop orders: unit price after the seller's own discount
                                (platform discounts are paid back to the seller); the row of field
                                descriptions some exports carry under the header is dropped;
-                               ``Cancelation/Return Type`` Cancel cancels a line.
+                               ``Cancelation/Return Type`` Cancel cancels a line; without a
+                               ``Seller SKU`` TikTok's ``SKU ID`` is the product key.
 ``shopee_orders``              Shopee orders (English): ``Deal Price`` is the unit price.
 ``aliexpress_orders``          AliExpress (速卖通) order export: one row per order with every product in
                                one cell (``【1】title … (产品数量:2) (商家编码:SKU)``): split into lines;
@@ -238,6 +239,10 @@ def _tiktok_pre(cols, mapping, acc, keep, headers, meta):
             desc[0] = True
             acc.drop("io.reason.description_row", desc & keep)
             keep &= ~desc
+    # no Seller SKU set: TikTok's own SKU ID is the product key
+    sku_h, id_h = mapping.get("sku"), next((h for h in headers if norm_header(h) == "sku id"), None)
+    if sku_h is not None and id_h is not None and sku_h != id_h:
+        cols[sku_h] = pc.coalesce(cols[sku_h], cols[id_h])
     return _status_from(cols, mapping, headers, "cancelation/return type", r"(?i)^\s*cancel")
 
 

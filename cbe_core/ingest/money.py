@@ -27,6 +27,12 @@ ISO_CODES = frozenset(
 )
 """Active ISO 4217 currency codes (list of 2024)."""
 
+NO_MINOR_UNIT = frozenset(
+    ("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF",
+     "XPF")
+)
+"""Currencies whose ISO 4217 minor unit is 0 (amounts are whole numbers)."""
+
 # Symbols and prefixes -> (code, strong). Keys are compared case-folded, without dots and spaces.
 _SYMBOLS: dict[str, tuple[str | None, bool]] = {
     "$": ("USD", False),

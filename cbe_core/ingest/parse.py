@@ -124,8 +124,10 @@ def _to_number(
     before or after the number: an ISO code (``INR 1,000``, ``BRL 35,91``, ``12.50 USD``) or a symbol
     or prefix (``US$12.50``, ``HK$``, ``€ 1.234,56``, ``JP¥1,299``, ``1 299,00 zł``, ``Rs.201.68``; see
     :mod:`.money`). The decimal separator is decided per column from all its values, and per currency
-    when a column mixes currencies written in different conventions. A cell with any other text is
-    unreadable. The currency codes are None when no cell names one; ``strong`` is False for bare ``$``.
+    when a column mixes currencies written in different conventions; amounts in a currency without
+    minor unit (JPY, KRW...) written without decimals read every separator as grouping. A cell with
+    any other text is unreadable. The currency codes are None when no cell names one; ``strong`` is
+    False for a bare ``$``.
     """
     n = len(arr)
     try:  # fast path: plain numbers
@@ -167,13 +169,21 @@ def _to_number(
     col_vote = _decimal_vote(x)
     col_dec = (delimiter == ";") if col_vote is None else col_vote
     dec_rows = np.full(n, col_dec, dtype=bool)
-    groups = [i for i, w in enumerate(words) if w]
-    if len(words) > 1 and groups:
-        for i in range(len(words)):
+    no_minor = np.zeros(n, dtype=bool)
+    if any(words):
+        for i, (code, _st, _k) in enumerate(info):
             mask = idx == i
-            vote = _decimal_vote(pc.filter(x, pa.array(mask)))
-            if vote is not None:
-                dec_rows[mask] = vote
+            sub = pc.filter(x, pa.array(mask))
+            if len(words) > 1:
+                vote = _decimal_vote(sub)
+                if vote is not None:
+                    dec_rows[mask] = vote
+            if code in money.NO_MINOR_UNIT and not pc.any(
+                pc.match_substring_regex(sub, r"[.,]\d{1,2}$")
+            ).as_py():
+                no_minor |= mask  # JP¥1.299 / ₩12,000: every separator groups thousands
+    if no_minor.any():
+        x = pc.if_else(pa.array(no_minor), pc.replace_substring_regex(x, "[.,]", ""), x)
     dec_any = bool((dec_rows & present).any())
     if dec_any:
         x_dec = pc.replace_substring(pc.replace_substring(x, ".", ""), ",", ".")

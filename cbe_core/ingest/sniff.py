@@ -157,6 +157,18 @@ def _split_rows(lines: list[str], delim: str) -> list[list[str]]:
         return [ln.split(delim) for ln in lines]
 
 
+def _lines_through(lines: list[str], delim: str, h: int) -> int:
+    """Physical lines read up to the end of record ``h`` (records may span lines inside quotes)."""
+    try:
+        reader = csv.reader(lines, delimiter=delim, quotechar='"')
+        for i, _row in enumerate(reader):
+            if i == h:
+                return reader.line_num
+    except csv.Error:
+        pass
+    return h + 1
+
+
 def _sniff_delimiter(lines: list[str]) -> str | None:
     best, best_score = None, 0.0
     sample = [ln for ln in lines if ln.strip()][:60]
@@ -325,11 +337,13 @@ def _parse_text(
         modal = max(set(widths), key=widths.count)
         header_cells += [""] * max(0, modal - len(header_cells))
     headers = _dedupe(header_cells)
-    header_line = skip + h  # 0-based physical line of the header
+    header_line = skip + h  # 0-based record (spreadsheet row - 1) of the header
+    # physical lines up to the end of the header row (a quoted header cell may hold a line break)
+    header_end = skip + _lines_through(rows_text, delim, h)
     raw_bytes = body.obj if isinstance(body, memoryview) else body
     offset = len(raw_bytes) - len(body)  # BOM
     pos = offset
-    for _ in range(header_line + 1):
+    for _ in range(header_end):
         nxt = raw_bytes.find(b"\n", pos)
         if nxt < 0:
             pos = len(raw_bytes)
