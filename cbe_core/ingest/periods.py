@@ -63,7 +63,7 @@ def _ga4_week_start(year: int, week: int) -> date:
 def _span(unit: str, year: int, num: int) -> tuple[date, date] | None:
     try:
         if unit in ("week", "yearweek"):
-            if not 1 <= num <= 53:
+            if not 1 <= num <= 54:  # a leap year starting on Saturday ends with a Sunday week 54
                 return None
             start = _ga4_week_start(year, num)
             end = start + timedelta(days=6)
