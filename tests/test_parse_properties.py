@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io as _io
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -15,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cbe_core import ingest
+from cbe_core.errors import DataError
 from cbe_core.ingest import periods
 from cbe_core.ingest.parse import _to_datetime, _to_number
 
@@ -252,3 +254,42 @@ def test_a_week_number_found_in_two_years_of_the_period_is_not_guessed():
 def test_year_and_week_codes(unit, value, first, last):
     lo, hi, bad, _ = periods.expand(pa.chunked_array([pa.array([value])]), unit, None, None)
     assert (lo[0], hi[0]) == (np.datetime64(first, "ns"), np.datetime64(last, "ns")) and not bad.any()
+
+
+# --------------------------------------------------------------------------------------------------
+# random cells under every real header: a message or a frame, never a traceback
+# --------------------------------------------------------------------------------------------------
+LAYOUT_FILES = Path(__file__).resolve().parent / "data" / "layouts"
+TABLE_OF = {"orders": "orders", "traffic": "traffic", "ads": "ads", "search": "search_terms",
+            "fba": "inventory", "restock": "inventory", "BusinessReport": "traffic", "Sessions": "traffic"}
+
+
+def _header_lines(path: Path) -> tuple[str, str, bytes]:
+    raw = path.read_bytes()
+    table = next((v for k, v in TABLE_OF.items() if path.name.startswith(k)), "transactions")
+    text = raw.decode("utf-8-sig")
+    delim = "\t" if path.suffix == ".txt" else ","
+    lines = text.splitlines(keepends=True)
+    # everything up to the header row (preamble lines included)
+    first = next(i for i, ln in enumerate(lines) if ln.count(delim) >= 2 and not ln.startswith("#"))
+    return table, delim, "".join(lines[: first + 1]).encode("utf-8")
+
+
+HEADERS = sorted(p for p in LAYOUT_FILES.iterdir() if p.suffix in (".csv", ".txt"))
+cell = st.text(alphabet=st.sampled_from(list("0123456789.,-/: $€£¥₹()%abcAMPMUTCJan元@")), max_size=14)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(HEADERS), st.lists(st.lists(cell, min_size=1, max_size=40), min_size=1, max_size=6),
+       st.booleans())
+def test_random_cells_under_real_headers_never_crash(path, rows, with_period):
+    table, delim, head = _header_lines(path)
+    body = "".join(delim.join(c.replace(delim, " ").replace('"', "") for c in r) + "\n" for r in rows)
+    period = (date(2026, 3, 1), date(2026, 3, 31)) if with_period else None
+    try:
+        frame, rep = ingest.read_table(head + body.encode("utf-8"), table, filename=path.name, period=period)
+    except DataError:
+        return
+    assert rep.rows_loaded == len(frame)
+    if "currency" in frame.columns:
+        assert all(c is None or (isinstance(c, str) and len(c) == 3) for c in frame["currency"].dropna())

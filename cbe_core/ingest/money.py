@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 
 ISO_CODES = frozenset(
     """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN
@@ -138,11 +139,11 @@ def preamble_currency(line: str) -> str | None:
 
 def fill_currency(
     n: int,
-    column: np.ndarray | None,
+    column,
     header_units: list[tuple[str, str]],
     cells: list[tuple[np.ndarray, np.ndarray]],
     preamble: str | None,
-    marketplaces: np.ndarray | None,
+    marketplaces,
     platform: str | None,
 ) -> tuple[np.ndarray | None, dict[str, object]]:
     """The currency of each row, from the strongest source that names one (the contract of
@@ -153,29 +154,35 @@ def fill_currency(
 
     ``column`` is the currency column's values (None: no such column); ``header_units`` pairs of
     (header, code); ``cells`` the (codes, strong) arrays of money columns, in column order;
-    ``marketplaces`` the row's marketplace or sales channel. Returns the codes (object array, None
-    where unknown; None when no source names a currency) and what each source supplied:
-    ``{"header": (header, code), "cells": [codes], "preamble": code, "marketplace": [codes],
-    "platform": code}`` for the sources used by at least one row."""
+    ``marketplaces`` the rows' marketplace or sales channel, or a function giving them (called only
+    when needed). Returns the codes (object array, None where unknown; None when no source names a
+    currency) and what each source supplied: ``{"column": unknown_mask, "header": (header, code),
+    "cells": [codes], "preamble": code, "marketplace": [codes], "platform": code}`` for the sources
+    used by at least one row. Work is done once per distinct value, not per row."""
     out = np.full(n, None, dtype=object)
     used: dict[str, object] = {}
     if column is not None:
-        vals = np.asarray(column, dtype=object)
-        out[:] = [_code_of(v) for v in vals]
-    todo = np.array([v is None for v in out], dtype=bool)
+        uniq, inv = _factorize(column)
+        mapped = np.array([_code_of(u) for u in uniq] + [None], dtype=object)
+        out = mapped[inv]
+        bad_value = np.array([_code_of(u) is None for u in uniq] + [False], dtype=bool)
+        if bad_value.any():
+            used["column"] = bad_value[inv]
+    todo = _isnull(out)
 
     def take(source: str, codes: np.ndarray, mask: np.ndarray | None = None, label=None) -> None:
         nonlocal todo
-        have = todo & np.array([c is not None for c in codes], dtype=bool)
+        have = todo & ~_isnull(codes)
         if mask is not None:
             have &= mask
         if have.any():
             out[have] = codes[have]
             todo = todo & ~have
             if source in ("cells", "marketplace"):
-                used[source] = sorted({str(c) for c in codes[have]})
+                used[source] = sorted({str(c) for c in pd.unique(codes[have])})
             else:
                 used[source] = label
+
     if todo.any() and header_units:
         header, code = header_units[0]
         take("header", np.full(n, code, dtype=object), label=(header, code))
@@ -185,7 +192,9 @@ def fill_currency(
     if todo.any() and preamble:
         take("preamble", np.full(n, preamble, dtype=object), label=preamble)
     if todo.any() and marketplaces is not None:
-        take("marketplace", np.array([marketplace_currency(v) for v in marketplaces], dtype=object))
+        market = marketplaces() if callable(marketplaces) else marketplaces
+        uniq, inv = _factorize(market)
+        take("marketplace", np.array([marketplace_currency(u) for u in uniq] + [None], dtype=object)[inv])
     if todo.any() and platform:
         take("platform", np.full(n, platform, dtype=object), label=platform)
     for codes, strong in cells:
@@ -194,6 +203,17 @@ def fill_currency(
     if column is None and not used:
         return None, used
     return out, used
+
+
+def _factorize(values) -> tuple[list, np.ndarray]:
+    """Distinct values and, per row, the index of its value (missing -> the extra last slot)."""
+    codes, uniq = pd.factorize(pd.Series(values, copy=False), use_na_sentinel=True)
+    inv = np.where(codes < 0, len(uniq), codes)
+    return list(uniq), inv
+
+
+def _isnull(values: np.ndarray) -> np.ndarray:
+    return np.asarray(pd.isna(values), dtype=bool)
 
 
 def _code_of(value: object) -> str | None:

@@ -22,9 +22,16 @@ How a file is read
    separators and decimal commas (decided per column from all its values); dates in any common order,
    with the day-first/month-first order decided from the whole column, never per row; UTC offsets
    dropped to keep the local wall clock; Excel serial dates.
-5. Platform layouts (:mod:`.layouts`) are recognised from the headers and read as the platform
-   means them (Amazon's ``item-price`` is a line total, Shopify fills order columns on the first line
-   only...).
+5. Platform layouts (:mod:`.layouts`) are recognised from the headers (compared after
+   :func:`~.headers.norm_header`: dashes, NBSP, full-width brackets, case, a bracketed unit) and read
+   as the platform means them (Amazon's ``item-price`` is a line total, Shopify fills order columns on
+   the first line only, AliExpress holds every product of an order in one cell...).
+6. Meaning common to every file: money cells keep their currency and each row of a money-bearing
+   table gets ``currency`` (:func:`.money.fill_currency`); a ``Week``/``Month``/``Nth day`` column
+   gives each row its own period (:mod:`.periods`); a report without time column takes the seller's
+   period, else its own (GA4's header lines, two dates in the file name), and a stock report an as-of
+   day; order lines without SKU keep their product name as key; customer e-mails are case-folded and
+   the merged ids counted.
 
 Rows whose required values are missing or unreadable are dropped and counted; unreadable optional values
 become missing and are counted as fixed. Structural faults raise :class:`~cbe_core.errors.DataError`.
@@ -209,6 +216,7 @@ def read_table(
     cols: dict[str, pa.ChunkedArray] = {
         h: _clean_text(raw.columns[h], acc, full=h in id_headers) for h in raw.headers
     }
+    cleaned_cols = {h for h in raw.headers if cols[h] is not raw.columns[h]}  # trimmed or unguarded
     _fix_float_ids(cols, final_map, tab, layout)
 
     # 2. blank rows and totals rows (a totals row sits at the bottom, or at the top in GA4 exports)
@@ -352,15 +360,18 @@ def read_table(
         frame["date_end"] = frame["date"]
     if table == "orders":
         _orders_excluded(frame, acc)
-        _normalise_customers(frame, final_map, source_cols, keep, acc)
+        cid = final_map.get("customer_id")
+        cleaned = cid is not None and cid in cleaned_cols
+        _normalise_customers(frame, final_map, source_cols, keep, acc, cleaned)
         if not schema.has_customers(frame):
             acc.note("io.note.no_customers", file=name)
     if layout is not None and layout.note:
         acc.note(layout.note)
     currencies: dict[str, int] = {}
     if "currency" in frame.columns and len(frame):
-        counts = frame["currency"].value_counts()
-        currencies = {str(k): int(v) for k, v in counts.items()}
+        counts = pc.value_counts(_arrow(frame["currency"])).to_pylist()
+        currencies = {c["values"]: int(c["counts"]) for c in sorted(counts, key=lambda c: -c["counts"])
+                      if c["values"] is not None}
 
     report = LoadReport(
         file=name,
@@ -452,23 +463,21 @@ def _fill_currency(frame, final_map, money_cols, cell_currency, layout, meta, ac
         code = money.unit_currency(header_unit(final_map[c]))
         if code:
             units.append((final_map[c], code))
-    column = frame["currency"].to_numpy(dtype=object, na_value=None) if "currency" in frame.columns else None
-    market = None
-    for c in ("marketplace", "channel"):
-        if c in frame.columns:
-            market = frame[c].to_numpy(dtype=object, na_value=None)
-            break
+    column = frame["currency"] if "currency" in frame.columns else None
+    if column is not None and _valid_codes(column):
+        return  # every row already names its currency (the common case, decided on distinct values)
+    market_col = next((c for c in ("marketplace", "channel") if c in frame.columns), None)
     codes, used = money.fill_currency(
-        len(frame), column, units, cell_currency, meta.get("currency"), market,
+        len(frame), column, units, cell_currency, meta.get("currency"),
+        (lambda: frame[market_col]) if market_col else None,
         layout.currency if layout is not None else None,
     )
     if codes is None:
         return
-    if column is not None:
-        unknown = np.array([v is not None and str(v).strip() != "" for v in column]) & (codes == None)  # noqa: E711
-        if unknown.any():
-            acc.fix("io.fix.currency_unknown", unknown)
-    frame["currency"] = pd.array(codes, dtype="str")
+    if "column" in used:
+        acc.fix("io.fix.currency_unknown", used["column"] & column.notna().to_numpy())
+    if column is None or not _same_text(column, codes):
+        frame["currency"] = pd.array(codes, dtype="str")
     if "header" in used:
         header, code = used["header"]
         acc.note("io.note.currency_header", currency=code, header=header)
@@ -482,7 +491,33 @@ def _fill_currency(frame, final_map, money_cols, cell_currency, layout, meta, ac
         acc.note("io.note.currency_platform", currency=used["platform"])
 
 
-def _normalise_customers(frame, final_map, source_cols, keep, acc) -> None:
+def _arrow(column: pd.Series) -> pa.ChunkedArray | pa.Array:
+    arr = pa.array(column.array) if not isinstance(column.array, np.ndarray) else pa.array(column)
+    return arr if arr.type in (pa.string(), pa.large_string()) else arr.cast(pa.string())
+
+
+def _valid_codes(column: pd.Series) -> bool:
+    """True when the currency column has a value on every row and every distinct value is an ISO code
+    written as such (nothing to rewrite or fill)."""
+    try:
+        arr = _arrow(column)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return False
+    if arr.null_count:
+        return False
+    uniq = pc.unique(arr).to_pylist()
+    return len(uniq) <= 200 and all(money._code_of(u) == u for u in uniq)
+
+
+def _same_text(column: pd.Series, codes: np.ndarray) -> bool:
+    """True when the currency column already holds exactly these codes (nothing to rewrite)."""
+    uniq = pd.unique(column)
+    if len(uniq) > 200:
+        return False
+    return all(isinstance(u, str) and money._code_of(u) == u for u in uniq) and not pd.isna(codes).any()
+
+
+def _normalise_customers(frame, final_map, source_cols, keep, acc, cleaned: bool) -> None:
     """One buyer, one id: ids are trimmed (when read), e-mail addresses case-folded; other ids stay as
     written. The report says how many ids written differently were merged."""
     if "customer_id" not in frame.columns or not len(frame):
@@ -490,18 +525,18 @@ def _normalise_customers(frame, final_map, source_cols, keep, acc) -> None:
     ids = frame["customer_id"]
     email_like = ids.str.contains("@", regex=False, na=False).to_numpy()
     folded = ids
+    changed = np.zeros(len(ids), dtype=bool)
     if email_like.any():
         folded = ids.where(~email_like, ids.str.casefold())
-    changed = (folded != ids).fillna(False).to_numpy()
-    raw = source_cols.get(final_map.get("customer_id"))
-    trimmed = False
-    if raw is not None and raw.type == pa.string():
-        kept = pc.filter(raw, pa.array(keep)) if not keep.all() else raw
-        trimmed = pc.sum(pc.binary_length(kept)).as_py() != pc.sum(pc.binary_length(
-            pa.array(ids.to_numpy(dtype=object, na_value=None), pa.string()))).as_py()
-    if not changed.any() and not trimmed:
+        changed = (folded != ids).fillna(False).to_numpy()
+    if not changed.any() and not cleaned:
         return
-    before = kept.to_pandas().nunique() if trimmed else ids.nunique()
+    raw = source_cols.get(final_map.get("customer_id"))
+    if cleaned and raw is not None:
+        kept = pc.filter(raw, pa.array(keep)) if not keep.all() else raw
+        before = kept.to_pandas().nunique()
+    else:
+        before = ids.nunique()
     frame["customer_id"] = folded
     after = int(folded.nunique())
     if changed.any():

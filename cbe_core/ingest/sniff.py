@@ -17,6 +17,7 @@ import mmap
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -186,14 +187,17 @@ def _sniff_delimiter(lines: list[str]) -> str | None:
     return best
 
 
-def _known_headers(table: str) -> set[str]:
+@lru_cache(maxsize=32)
+def _known_headers(table: str) -> frozenset[str]:
+    """Normalised names of every column the schema and the layouts know for ``table`` (static package
+    data, so cached per table name)."""
     tab = schema.get_table(table)
     known = set()
     for c in tab.columns:
         known.add(norm_header(c.name))
         known.update(norm_header(s) for s in c.synonyms)
     known |= layouts.known_headers(table)
-    return known
+    return frozenset(known)
 
 
 def _find_header(rows: list[list[str]], table: str) -> int:
