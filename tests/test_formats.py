@@ -272,6 +272,9 @@ def test_ga4_week_numbers_become_each_rows_own_week():
 
 def test_ga4_week_without_its_year_asks_for_the_period_and_then_places_the_rows():
     text = "Session source / medium,Week,Sessions\ngoogle / organic,02,100\n(direct) / (none),10,40\n"
+    assert ingest.inspect_file(text.encode(), "traffic", filename="ga4_week.csv").needs_period
+    assert not ingest.inspect_file(DATA / "traffic_ga4_channel_group_week.csv", "traffic").needs_period
+    assert not ingest.inspect_file(DATA / "traffic_shopify_visitors_over_time.csv", "traffic").needs_period
     with pytest.raises(DataError, match="--from and --to"):
         ingest.read_table(text.encode(), "traffic", filename="ga4_week.csv")
     frame, _ = ingest.read_table(

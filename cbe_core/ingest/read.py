@@ -132,6 +132,15 @@ def inspect_file(source: Source, table: str, *, filename: str | None = None) -> 
     n = min(raw.n_rows, 20)
     preview = pd.DataFrame({h: raw.columns[h].slice(0, n).to_pandas() for h in raw.headers})
     has_own = _file_period(raw, name) is not None or (table == "inventory" and _dates_in_name(name))
+    needs = "date" in schema.get_table(table).names and "date" not in mapping and not has_own
+    dh = mapping.get("date")
+    if dh is not None and not has_own and periods.unit_of(dh) not in (None, "yearmonth", "yearweek",
+                                                                        "isoyearweek"):
+        head = raw.columns[dh].slice(0, 50)
+        # GA4 week/month numbers carry no year: the period gives it
+        needs = head.type == pa.string() and bool(
+            pc.all(pc.fill_null(pc.match_substring_regex(head, r"^\s*\d{1,4}\s*$"), True)).as_py()
+        )
     return Inspection(
         headers=list(raw.headers),
         mapping=mapping,
@@ -140,7 +149,7 @@ def inspect_file(source: Source, table: str, *, filename: str | None = None) -> 
         preview=preview,
         encoding=raw.encoding,
         delimiter=raw.delimiter,
-        needs_period="date" in schema.get_table(table).names and "date" not in mapping and not has_own,
+        needs_period=needs,
     )
 
 
