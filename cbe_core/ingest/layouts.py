@@ -520,7 +520,8 @@ LAYOUTS: tuple[Layout, ...] = (
         },
         kinds={"cancelled_at": "datetime"},
         constants={"channel": "shopify"},
-        skip=("channel",),
+        # "Shipping" is what the buyer paid for delivery (order level), not the seller's shipping cost
+        skip=("channel", "shipping_cost"),
         pre=_shopify_pre,
     ),
     Layout(
