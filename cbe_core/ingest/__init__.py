@@ -10,11 +10,14 @@ never formats for a screen: it returns frames, reports and catalog keys that pag
 exports turn into text. Structural faults raise :class:`~cbe_core.errors.DataError`; row-level problems
 are counted in the report.
 
-Modules, lowest first: ``headers`` (header normalisation), ``parse`` (text cells to numbers, money, dates,
-booleans), ``report`` (LoadReport, Inspection, row counters, summarize), ``layouts`` (platform exports),
-``sniff`` (bytes, encoding, delimiter, header row), ``xlsx`` (workbooks), ``mapping`` (headers to
-canonical columns, template CSV), ``convert`` (columns to schema kinds), ``read`` (inspect_file,
-read_table). The size limits below are copies: change them in their module (``sniff.MAX_ROWS``).
+Modules, lowest first: ``headers`` (header normalisation: dashes, NBSP, full-width brackets, units),
+``money`` (currency codes and symbols, marketplaces, preambles: which currency a row is in), ``parse``
+(text cells to numbers, money with its currency, dates, booleans), ``periods`` (week/month/offset
+rows to their own period), ``report`` (LoadReport, Inspection, row counters, summarize), ``layouts``
+(platform exports), ``sniff`` (bytes, encoding, delimiter, header row, preamble), ``xlsx`` (workbooks),
+``mapping`` (headers to canonical columns, template CSV), ``convert`` (columns to schema kinds),
+``read`` (inspect_file, read_table). The size limits below are copies: change them in their module
+(``sniff.MAX_ROWS``).
 """
 
 from .headers import norm_header

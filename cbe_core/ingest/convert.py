@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .parse import _pct_scale, _sample, _to_bool, _to_datetime, _to_float
+from .parse import _pct_scale, _sample, _to_bool, _to_datetime, _to_number
 
 if TYPE_CHECKING:
     from .report import _Acc
@@ -74,8 +74,11 @@ def _reason_for(kind: str) -> str:
     return "io.reason.missing_value"
 
 
-def _convert(arr: pa.ChunkedArray, kind: str, delimiter, acc: _Acc, name: str):
-    """Text column -> (values in the schema kind, mask of unreadable non-empty values)."""
+def _convert(arr: pa.ChunkedArray, kind: str, delimiter, acc: _Acc, name: str, currency_sink=None):
+    """Text column -> (values in the schema kind, mask of unreadable non-empty values).
+
+    Money columns whose cells name a currency (``€ 1.234,56``) append ``(codes, strong)`` to
+    ``currency_sink`` (see :func:`.parse._to_number`)."""
     n = len(arr)
     nobad = np.zeros(n, dtype=bool)
     if arr.type != pa.string():  # converted by the parser
@@ -101,7 +104,9 @@ def _convert(arr: pa.ChunkedArray, kind: str, delimiter, acc: _Acc, name: str):
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass
     if kind in ("int", "float", "money", "pct"):
-        vals, bad = _to_float(arr, kind, delimiter, acc)
+        vals, bad, codes, strong = _to_number(arr, kind, delimiter, acc)
+        if codes is not None and kind == "money" and currency_sink is not None:
+            currency_sink.append((codes, strong))
         if kind == "int":
             frac = ~np.isnan(vals) & (np.abs(vals - np.round(vals)) > 1e-9)
             vals = np.where(frac, np.nan, vals)

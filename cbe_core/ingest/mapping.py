@@ -11,48 +11,71 @@ import io as _io
 
 from .. import schema
 from ..errors import DataError
-from .headers import norm_header
+from .headers import base_header, norm_header
 
 
 def auto_mapping(headers: list[str], table: str, layout=None) -> dict[str, str]:
-    """Canonical column -> header, from the layout, the canonical names and the schema synonyms."""
+    """Canonical column -> header, from the layout, the canonical names and the schema synonyms.
+
+    Two passes: every column is first matched on the full normalised header
+    (:func:`~cbe_core.ingest.headers.norm_header`); columns still unmatched are then matched on the
+    header without its bracketed unit (``14 Day Total Sales (₹)`` -> ``14 day total sales``), among
+    the headers not used yet. Within a pass the layout's candidates come first, then the canonical
+    names, then the synonyms in their listed order. An orders file without a SKU column uses the
+    product name column as the product key."""
     tab = schema.get_table(table)
     by_norm: dict[str, str] = {}
+    by_base: dict[str, str] = {}
     for h in headers:
         by_norm.setdefault(norm_header(h), h)
+    for h in headers:
+        by_base.setdefault(base_header(h), h)
     mapping: dict[str, str] = {}
-    if layout is not None:
-        for canon, cands in layout.columns.items():
-            for c in cands:
-                if norm_header(c) in by_norm:
-                    mapping[canon] = by_norm[norm_header(c)]
-                    break
-    used = set(mapping.values())
-    # exact canonical names first, then synonyms in their listed order
-    for col in tab.columns:
-        if col.name in mapping or (layout is not None and col.name in layout.skip):
-            continue
-        key = norm_header(col.name)
-        if key in by_norm and by_norm[key] not in used:
-            mapping[col.name] = by_norm[key]
-            used.add(by_norm[key])
-    for col in tab.columns:
-        if col.name in mapping or (layout is not None and col.name in layout.skip):
-            continue
-        for syn in col.synonyms:
-            key = norm_header(syn)
-            if key in by_norm and by_norm[key] not in used:
-                mapping[col.name] = by_norm[key]
-                used.add(by_norm[key])
-                break
+    skip = set(layout.skip) if layout is not None else set()
+    lay_cols = dict(layout.columns) if layout is not None else {}
+
+    def pick(full: bool, cands, used: set[str], allow_used: bool) -> str | None:
+        index, key = (by_norm, norm_header) if full else (by_base, base_header)
+        for c in cands:
+            h = index.get(key(c))
+            if h is not None and (allow_used or h not in used):
+                return h
+        return None
+
+    for full in (True, False):
+        used = set(mapping.values())
+        for canon, cands in lay_cols.items():
+            if canon in mapping:
+                continue
+            # a layout may feed two columns from one header (Shopify's Email: customer_id and email)
+            h = pick(full, cands, used, allow_used=full)
+            if h is not None:
+                mapping[canon] = h
+        used = set(mapping.values())
+        for names in ((col.name,) for col in tab.columns), (col.synonyms for col in tab.columns):
+            for col, cands in zip(tab.columns, names, strict=True):
+                if col.name in mapping or col.name in skip:
+                    continue
+                h = pick(full, cands, used, allow_used=False)
+                if h is not None:
+                    mapping[col.name] = h
+                    used.add(h)
+    if table == "orders" and "sku" not in mapping and "product_name" in mapping and "sku" not in skip:
+        mapping["sku"] = mapping["product_name"]
     order = {c.name: i for i, c in enumerate(tab.columns)}
     return dict(sorted(mapping.items(), key=lambda kv: order.get(kv[0], 999)))
+
+
+PERIOD_TABLES = ("traffic", "ads", "search_terms", "inventory")
+"""Tables whose date a period (or an as-of day) given by the seller or found in the file can supply."""
 
 
 def _required(table: str, layout) -> list[str]:
     req = list(schema.get_table(table).required)
     if layout is not None:
         req = [c for c in req if c not in layout.provides]
+    if table in PERIOD_TABLES:
+        req = [c for c in req if c != "date"]
     return req
 
 

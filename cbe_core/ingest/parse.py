@@ -15,6 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import money
+
 if TYPE_CHECKING:
     from .report import _Acc
 
@@ -75,16 +77,14 @@ def _nullify_tokens(arr: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 _NUM_RE = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
-_CURRENCY_RE = (
-    r"(?i)(US\$|CA\$|AU\$|HK\$|NZ\$|R\$|USD|EUR|GBP|CNY|RMB|JPY|CAD|AUD|HKD|CHF|MXN|SGD|INR|KRW|"
-    "人民币|美元|欧元|英镑|日元|元|[$€£¥￥₹₩₽฿₫]|\\s|\u00a0|\u202f|')"
-)
 
 
-def _decimal_comma(s: pa.ChunkedArray, delimiter: str | None) -> bool:
-    has_comma = pc.any(pc.match_substring(s, ",")).as_py()
-    if not has_comma:
-        return False
+def _decimal_vote(s) -> bool | None:
+    """Decimal comma (True), decimal point (False) or undecided (None) from the values' shapes."""
+    if not pc.any(pc.match_substring(s, ",")).as_py():
+        if pc.any(pc.match_substring_regex(s, r"\d\.\d{3}\.\d{3}")).as_py():
+            return True  # 1.234.567: dots only as thousands
+        return False if pc.any(pc.match_substring(s, ".")).as_py() else None
     thousands = pc.any(pc.match_substring_regex(s, r"\d,\d{3}\.\d|\d,\d{3},\d{3}")).as_py()
     decimal = pc.any(pc.match_substring_regex(s, r"(,\d{1,2}$)|(,\d{4,}$)|(\d\.\d{3},\d)")).as_py()
     if thousands and not decimal:
@@ -96,13 +96,39 @@ def _decimal_comma(s: pa.ChunkedArray, delimiter: str | None) -> bool:
         dec_n = pc.sum(pc.match_substring_regex(s, r",\d{1,2}$")).as_py() or 0
         th_n = pc.sum(pc.match_substring_regex(s, r"\.\d{1,2}$")).as_py() or 0
         return dec_n > th_n
-    return delimiter == ";"
+    return None
+
+
+def _decimal_comma(s: pa.ChunkedArray, delimiter: str | None) -> bool:
+    """Whether a column's values use a decimal comma: from their shapes, else from the delimiter
+    (a semicolon-separated file is a decimal-comma locale's CSV)."""
+    vote = _decimal_vote(s)
+    return (delimiter == ";") if vote is None else vote
 
 
 def _to_float(
     arr: pa.ChunkedArray, kind: str, delimiter: str | None, acc: _Acc | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Text -> float64 values and a mask of unreadable (non-empty) values."""
+    out, bad, _codes, _strong = _to_number(arr, kind, delimiter, acc)
+    return out, bad
+
+
+def _to_number(
+    arr: pa.ChunkedArray, kind: str, delimiter: str | None, acc: _Acc | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Text -> (float64 values, unreadable mask, currency code per row or None, strong mask or None).
+
+    Reads plain numbers, thousands separators (``,`` ``.`` space, NBSP, ``'``, Indian ``1,44,957.78``),
+    decimal commas, ``(12.50)`` and trailing-minus negatives, percentages, and a currency written
+    before or after the number: an ISO code (``INR 1,000``, ``BRL 35,91``, ``12.50 USD``) or a symbol
+    or prefix (``US$12.50``, ``HK$``, ``€ 1.234,56``, ``JP¥1,299``, ``1 299,00 zł``, ``Rs.201.68``; see
+    :mod:`.money`). The decimal separator is decided per column from all its values, and per currency
+    when a column mixes currencies written in different conventions; amounts in a currency without
+    minor unit (JPY, KRW...) written without decimals read every separator as grouping. A cell with
+    any other text is unreadable. The currency codes are None when no cell names one; ``strong`` is
+    False for a bare ``$``.
+    """
     n = len(arr)
     try:  # fast path: plain numbers
         out = pc.cast(arr, pa.float64()).to_numpy()
@@ -113,34 +139,75 @@ def _to_float(
         out = np.where(bad, np.nan, out)
         if kind == "pct":
             out = _pct_scale(out, np.zeros(n, dtype=bool), acc)
-        return out, bad
-    s = _nullify_tokens(arr)
+        return out, bad, None, None
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    s = _nullify_tokens(pc.replace_substring(arr, "\u2212", "-"))
     present = _np_bool(pc.is_valid(s))
     pct_sign = _np_bool(pc.match_substring(s, "%")) if kind == "pct" else np.zeros(n, dtype=bool)
-    neg = pc.match_substring_regex(s, r"^\s*\(.*\)\s*$")
-    x = pc.replace_substring_regex(s, _CURRENCY_RE, "")
-    x = pc.replace_substring_regex(x, r"[()%]", "")
+    neg = pc.match_substring_regex(s, r"^\s*[^\d()]*\(.*\)[^\d()]*\s*$")
+    # the currency token: what is left once digits, separators and signs are removed
+    residue = pc.replace_substring_regex(s, money.RESIDUE_RE, "")
+    enc = pc.dictionary_encode(residue)
+    words = enc.dictionary.to_pylist()
+    idx = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False)
+    info = [money.token_currency(w) for w in words]
+    codes = strong = None
+    token_bad = np.zeros(n, dtype=bool)
+    x = s
+    if any(words):
+        known = np.array([k for _c, _s, k in info] + [True], dtype=bool)
+        token_bad = present & ~known[idx]
+        x = pc.replace_substring_regex(s, money.TOKEN_RE, "")
+        if any(c for c, _s, _k in info):
+            codes = np.array([c for c, _s, _k in info] + [None], dtype=object)[idx]
+            strong = np.array([st for _c, st, _k in info] + [False], dtype=bool)[idx]
+    x = pc.replace_substring_regex(x, "[\\s\u00a0\u202f'()%]", "")
     x = pc.replace_substring_regex(x, r"^(-?)\+?", r"\1")
-    x = pc.replace_substring_regex(x, r"-$", "")  # trailing minus would be odd; leave invalid otherwise
-    dec_comma = _decimal_comma(x, delimiter)
-    if dec_comma:
-        x = pc.replace_substring(x, ".", "")
-        x = pc.replace_substring(x, ",", ".")
+    x = pc.replace_substring_regex(x, r"^(\d.*)-$", r"-\1")  # trailing minus: 12.50-
+    # decimal comma per column, or per currency when the column mixes them
+    col_vote = _decimal_vote(x)
+    col_dec = (delimiter == ";") if col_vote is None else col_vote
+    dec_rows = np.full(n, col_dec, dtype=bool)
+    no_minor = np.zeros(n, dtype=bool)
+    if any(words):
+        for i, (code, _st, _k) in enumerate(info):
+            mask = idx == i
+            sub = pc.filter(x, pa.array(mask))
+            if len(words) > 1:
+                vote = _decimal_vote(sub)
+                if vote is not None:
+                    dec_rows[mask] = vote
+            if code in money.NO_MINOR_UNIT and not pc.any(
+                pc.match_substring_regex(sub, r"[.,]\d{1,2}$")
+            ).as_py():
+                no_minor |= mask  # JP¥1.299 / ₩12,000: every separator groups thousands
+    if no_minor.any():
+        x = pc.if_else(pa.array(no_minor), pc.replace_substring_regex(x, "[.,]", ""), x)
+    dec_any = bool((dec_rows & present).any())
+    if dec_any:
+        x_dec = pc.replace_substring(pc.replace_substring(x, ".", ""), ",", ".")
+        x_pt = pc.replace_substring(x, ",", "")
+        x = pc.if_else(pa.array(dec_rows), x_dec, x_pt) if not dec_rows.all() else x_dec
     else:
         x = pc.replace_substring(x, ",", "")
     ok = pc.match_substring_regex(x, _NUM_RE)
     x = pc.if_else(ok, x, pa.scalar(None, pa.string()))
-    out = pc.cast(x, pa.float64()).to_numpy()
+    out = pc.cast(x, pa.float64()).to_numpy(zero_copy_only=False)
     out = np.where(_np_bool(neg), -np.abs(out), out)
-    okn = _np_bool(ok)
+    okn = _np_bool(ok) & ~token_bad
+    out = np.where(token_bad, np.nan, out)
     bad = present & ~okn
     if acc is not None:
-        changed = okn & ~_np_bool(pc.match_substring_regex(s, _NUM_RE))
-        acc.fix("io.fix.decimal_comma" if dec_comma else "io.fix.number_format", changed & ~pct_sign)
+        changed = okn & ~_np_bool(pc.match_substring_regex(s, _NUM_RE)) & ~pct_sign
+        acc.fix("io.fix.decimal_comma", changed & dec_rows)
+        acc.fix("io.fix.number_format", changed & ~dec_rows)
     if kind == "pct":
         out = np.where(pct_sign, out / 100.0, out)
         out = _pct_scale(out, pct_sign, acc)
-    return out, bad
+    if codes is not None:
+        codes = np.where(okn, codes, None)
+    return out, bad, codes, strong
 
 
 def _pct_scale(out: np.ndarray, has_sign: np.ndarray, acc: _Acc | None) -> np.ndarray:
@@ -184,7 +251,7 @@ def _to_datetime(
     s2 = pc.replace_substring_regex(s, r"^(\d{4}-\d{2}-\d{2})T", r"\1 ")
     has_off = pc.match_substring_regex(
         s2,
-        r"(\d{1,2}:\d{2}(:\d{2})?(\.\d+)?)\s*"
+        r"(\d{1,2}:\d{2}(:\d{2})?(\.\d+)?)(\s*[AaPp]\.?\s?[Mm]\.?)?\s*"
         r"(Z|[+-]\d{2}:?\d{2}|UTC|GMT|[A-Z]{3}|(UTC|GMT)[+-]\d{1,2}(:?\d{2})?)$",
     )
     off_np = _np_bool(has_off)
@@ -192,6 +259,10 @@ def _to_datetime(
         s2 = pc.if_else(has_off, pc.replace_substring_regex(s2, _OFFSET_RE, ""), s2)
         if acc is not None:
             acc.fix("io.fix.utc_offset", off_np)
+    # "12:02:19 a.m." (Amazon.ca) and "4:24:44 pm" (Amazon.in) read as AM/PM
+    if pc.any(pc.match_substring_regex(s2, r"(?i)\d\s*[ap]\.?\s?m\.?$")).as_py():
+        s2 = pc.replace_substring_regex(s2, r"(?i)(\d)\s*a\.?\s?m\.?$", r"\1 AM")
+        s2 = pc.replace_substring_regex(s2, r"(?i)(\d)\s*p\.?\s?m\.?$", r"\1 PM")
     # Chinese / padded forms
     s2 = pc.replace_substring_regex(s2, r"\s+", " ")
     ser = pd.Series(s2.to_pandas() if isinstance(s2, pa.ChunkedArray) else s2, copy=False)

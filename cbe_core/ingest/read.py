@@ -22,9 +22,16 @@ How a file is read
    separators and decimal commas (decided per column from all its values); dates in any common order,
    with the day-first/month-first order decided from the whole column, never per row; UTC offsets
    dropped to keep the local wall clock; Excel serial dates.
-5. Platform layouts (:mod:`.layouts`) are recognised from the headers and read as the platform
-   means them (Amazon's ``item-price`` is a line total, Shopify fills order columns on the first line
-   only...).
+5. Platform layouts (:mod:`.layouts`) are recognised from the headers (compared after
+   :func:`~.headers.norm_header`: dashes, NBSP, full-width brackets, case, a bracketed unit) and read
+   as the platform means them (Amazon's ``item-price`` is a line total, Shopify fills order columns on
+   the first line only, AliExpress holds every product of an order in one cell...).
+6. Meaning common to every file: money cells keep their currency and each row of a money-bearing
+   table gets ``currency`` (:func:`.money.fill_currency`); a ``Week``/``Month``/``Nth day`` column
+   gives each row its own period (:mod:`.periods`); a report without time column takes the seller's
+   period, else its own (GA4's header lines, two dates in the file name), and a stock report an as-of
+   day; order lines without SKU keep their product name as key; customer e-mails are case-folded and
+   the merged ids counted.
 
 Rows whose required values are missing or unreadable are dropped and counted; unreadable optional values
 become missing and are counted as fixed. Structural faults raise :class:`~cbe_core.errors.DataError`.
@@ -44,6 +51,7 @@ and last five rows.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -55,9 +63,9 @@ import pyarrow.compute as pc
 from .. import schema
 from ..errors import DataError
 from ..i18n import t
-from . import layouts
+from . import layouts, money, periods
 from .convert import _convert, _finalise_types, _fix_float_ids, _maybe_numeric, _reason_for, _typed_columns
-from .headers import norm_header
+from .headers import header_unit, norm_header
 from .layouts import ALL
 from .mapping import _final_mapping, _required, auto_mapping
 from .parse import _clean_text, _np_bool
@@ -67,7 +75,7 @@ from .xlsx import _read_xlsx
 
 Source = str | Path | bytes
 
-CANCEL_RE = r"(?i)(?:cancel|void|refund|取消|退款|交易关闭|已关闭)"
+CANCEL_RE = r"(?i)(?:cancel|void|refund|fail|取消|退款|交易关闭|已关闭|ยกเลิก)"
 PARTIAL_RE = r"(?i)(?:partial|部分)"
 
 
@@ -85,6 +93,33 @@ def _layout_for(raw: _Raw, table: str):
     return layouts.detect(table, raw.headers)
 
 
+def _file_period(raw: _Raw, name: str) -> tuple[date, date] | None:
+    """The report's own period: GA4's ``# Start date`` / ``# End date`` lines, else two dates in the
+    file name (Shopify Analytics names its downloads ``Sessions by location - 2025-11-29 -
+    2025-12-06.csv``)."""
+    if raw.meta.get("start") and raw.meta.get("end"):
+        return raw.meta["start"], raw.meta["end"]
+    days = _dates_in_name(name)
+    if len(days) == 2 and days[0] <= days[1]:
+        return days[0], days[1]
+    return None
+
+
+_NAME_DATE = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
+
+
+def _dates_in_name(name: str) -> list[date]:
+    out = []
+    for y, m, d in _NAME_DATE.findall(Path(name).stem):
+        try:
+            day = date(int(y), int(m), int(d))
+        except ValueError:
+            continue
+        if 2000 <= day.year <= 2100:
+            out.append(day)
+    return out
+
+
 def inspect_file(source: Source, table: str, *, filename: str | None = None) -> Inspection:
     """Headers, automatic mapping, missing required columns and a preview of the first rows."""
     schema.get_table(table)
@@ -96,6 +131,16 @@ def inspect_file(source: Source, table: str, *, filename: str | None = None) -> 
     missing = [c for c in required if c not in mapping]
     n = min(raw.n_rows, 20)
     preview = pd.DataFrame({h: raw.columns[h].slice(0, n).to_pandas() for h in raw.headers})
+    has_own = _file_period(raw, name) is not None or (table == "inventory" and _dates_in_name(name))
+    needs = "date" in schema.get_table(table).names and "date" not in mapping and not has_own
+    dh = mapping.get("date")
+    if dh is not None and not has_own and periods.unit_of(dh) not in (None, "yearmonth", "yearweek",
+                                                                        "isoyearweek"):
+        head = raw.columns[dh].slice(0, 50)
+        # GA4 week/month numbers carry no year: the period gives it
+        needs = head.type == pa.string() and bool(
+            pc.all(pc.fill_null(pc.match_substring_regex(head, r"^\s*\d{1,4}\s*$"), True)).as_py()
+        )
     return Inspection(
         headers=list(raw.headers),
         mapping=mapping,
@@ -104,9 +149,7 @@ def inspect_file(source: Source, table: str, *, filename: str | None = None) -> 
         preview=preview,
         encoding=raw.encoding,
         delimiter=raw.delimiter,
-        needs_period="date" in schema.get_table(table).names
-        and "date" not in mapping
-        and not (raw.meta.get("start") and raw.meta.get("end")),
+        needs_period=needs,
     )
 
 
@@ -122,7 +165,9 @@ def read_table(
 
     ``mapping`` (canonical column -> header) overrides the automatic mapping. ``period`` (first, last
     day, inclusive) is required by reports without a date column (Amazon's Business Report by child
-    item) and filters dated rows to that period otherwise (rows outside are dropped and counted).
+    item) unless the file states its own period, and filters dated rows to that period otherwise (rows
+    outside are dropped and counted). A stock report without a date takes the period's last day as
+    its as-of day.
     """
     tab = schema.get_table(table)
     if period is not None:
@@ -152,25 +197,35 @@ def read_table(
     rows_read = raw.n_rows + len(raw.bad_shape_rows)
     if raw.n_rows == 0:
         raise DataError("err.io.header_only", file=name, headers=", ".join(raw.headers[:12]))
+    source_cols = dict(raw.columns)
 
-    # periodless reports: the seller's period, else the file's own header lines (GA4)
+    # 0. rows holding several order lines (AliExpress) become one row per line
+    if layout is not None and layout.split is not None:
+        split_cols, idx, added = layout.split(dict(raw.columns), list(raw.headers), acc)
+        if idx is not None:
+            rows = raw.row_numbers if raw.row_numbers is not None else np.arange(raw.n_rows) + raw.first_row
+            raw.columns, raw.n_rows = split_cols, len(idx)
+            raw.row_numbers = acc.row_numbers = np.asarray(rows)[idx]
+            raw.headers = list(raw.headers) + [h for h in split_cols if h not in raw.headers]
+            source_cols = dict(split_cols)
+            for canon, h in added.items():
+                final_map.setdefault(canon, h)
+            order = {c: i for i, c in enumerate(tab.names)}
+            final_map = dict(sorted(final_map.items(), key=lambda kv: order.get(kv[0], 999)))
+
+    # periodless reports: the seller's period, else the file's own period (GA4 header lines, the
+    # file name); a stock report takes one as-of day
+    file_period = _file_period(raw, name)
     assigned: tuple[date, date] | None = None
     if "date" in tab.names and "date" not in final_map:
-        if period is not None:
-            assigned = period
-            acc.note("io.note.period_assigned", start=period[0].isoformat(), end=period[1].isoformat())
-        elif raw.meta.get("start") and raw.meta.get("end"):
-            assigned = (raw.meta["start"], raw.meta["end"])
-            acc.note("io.note.ga4_period", start=assigned[0].isoformat(), end=assigned[1].isoformat())
-        else:
-            lay = t(f"io.layout.{layout.name}", "en") if layout else table
-            raise DataError("err.io.period_required", file=name, layout=lay)
+        assigned = _assign_period(table, layout, raw, name, period, file_period, acc)
 
     # 1. text cleaning (id columns checked in full, others on a sample first)
     id_headers = {h for c, h in final_map.items() if c in tab.names and tab.column(c).kind == "id"}
     cols: dict[str, pa.ChunkedArray] = {
         h: _clean_text(raw.columns[h], acc, full=h in id_headers) for h in raw.headers
     }
+    cleaned_cols = {h for h in raw.headers if cols[h] is not raw.columns[h]}  # trimmed or unguarded
     _fix_float_ids(cols, final_map, tab, layout)
 
     # 2. blank rows and totals rows (a totals row sits at the bottom, or at the top in GA4 exports)
@@ -193,7 +248,12 @@ def read_table(
 
     # 3. layout pre-processing on text (Shopify fill-down, date ranges...)
     if layout is not None and layout.pre is not None:
-        cols = layout.pre(cols, final_map, acc, keep, raw.headers)
+        cols = layout.pre(cols, final_map, acc, keep, raw.headers, raw.meta)
+    if table == "orders":
+        _sku_from_name(cols, final_map, acc, keep)
+    pre_bad: dict[str, np.ndarray] = {}
+    if "date" in final_map and "date_end" not in final_map and "date_end" in tab.names:
+        _row_periods(cols, final_map, pre_bad, file_period or period, name, layout, acc)
 
     # 4. typed conversion
     kinds = {c.name: c.kind for c in tab.columns}
@@ -203,10 +263,13 @@ def read_table(
     out: dict[str, object] = {}
     bad_by_reason: dict[str, np.ndarray] = {}
     missing_req = np.zeros(raw.n_rows, dtype=bool)
+    cell_currency: list[tuple[np.ndarray, np.ndarray]] = []
     for canon, header in final_map.items():
         kind = kinds.get(canon, "text")
         arr = cols[header]
-        values, bad = _convert(arr, kind, raw.delimiter, acc, name)
+        values, bad = _convert(arr, kind, raw.delimiter, acc, name, cell_currency)
+        if canon in pre_bad:
+            bad = bad | pre_bad[canon]
         out[canon] = values
         if canon in required:
             present = _np_bool(pc.is_valid(arr)) if arr.null_count else np.ones(raw.n_rows, dtype=bool)
@@ -227,7 +290,8 @@ def read_table(
             acc.note("io.note.landing_page_as_sku")
     if assigned is not None:
         frame["date"] = np.datetime64(assigned[0], "ns")
-        frame["date_end"] = np.datetime64(assigned[1], "ns")
+        if "date_end" in tab.names:
+            frame["date_end"] = np.datetime64(assigned[1], "ns")
 
     # 5. layout post-processing on typed values (Amazon item-price is a line total...)
     if layout is not None and layout.post is not None:
@@ -265,7 +329,12 @@ def read_table(
         acc.drop("io.reason.outside_period", outside)
         keep &= ~outside
 
-    # 9. unmapped columns are kept as text under their header; a layout's ignored columns are not
+    # 9. the currency of each row (a currency column, a header unit, the cells, the preamble...)
+    currency_kinds = [c for c in final_map if kinds.get(c) == "money"]
+    if currency_kinds or "currency" in final_map:
+        _fill_currency(frame, final_map, currency_kinds, cell_currency, layout, raw.meta, acc)
+
+    # 10. unmapped columns are kept as text under their header; a layout's ignored columns are not
     ignored = layout.ignored_headers(raw.headers) if layout is not None else set()
     mapped_headers = set(final_map.values())
     extras = {}
@@ -295,14 +364,23 @@ def read_table(
     frame = frame.reset_index(drop=True)
     frame = _finalise_types(frame, kinds)
 
-    if table in ("traffic", "ads") and "date" in frame.columns and "date_end" not in frame.columns:
+    dated = ("traffic", "ads", "search_terms")
+    if table in dated and "date" in frame.columns and "date_end" not in frame.columns:
         frame["date_end"] = frame["date"]
     if table == "orders":
         _orders_excluded(frame, acc)
+        cid = final_map.get("customer_id")
+        cleaned = cid is not None and cid in cleaned_cols
+        _normalise_customers(frame, final_map, source_cols, keep, acc, cleaned)
         if not schema.has_customers(frame):
             acc.note("io.note.no_customers", file=name)
     if layout is not None and layout.note:
         acc.note(layout.note)
+    currencies: dict[str, int] = {}
+    if "currency" in frame.columns and len(frame):
+        counts = pc.value_counts(_arrow(frame["currency"])).to_pylist()
+        currencies = {c["values"]: int(c["counts"]) for c in sorted(counts, key=lambda c: -c["counts"])
+                      if c["values"] is not None}
 
     report = LoadReport(
         file=name,
@@ -318,8 +396,168 @@ def read_table(
         encoding=raw.encoding,
         delimiter=raw.delimiter,
         notes=tuple(acc.notes),
+        currencies=currencies,
     )
     return frame, report
+
+
+def _assign_period(table, layout, raw, name, period, file_period, acc) -> tuple[date, date]:
+    """The period that rows of a report without a date column cover (an as-of day for stock)."""
+    if table == "inventory":
+        named = _dates_in_name(name)
+        if period is not None:
+            acc.note("io.note.as_of_assigned", day=period[1].isoformat())
+            return period[1], period[1]
+        if file_period is not None and raw.meta.get("end"):
+            acc.note("io.note.as_of_assigned", day=file_period[1].isoformat())
+            return file_period[1], file_period[1]
+        if named:
+            acc.note("io.note.as_of_from_name", day=named[-1].isoformat(), file=name)
+            return named[-1], named[-1]
+        lay = t(f"io.layout.{layout.name}", "en") if layout else table
+        raise DataError("err.io.period_required_as_of", file=name, layout=lay)
+    if period is not None:
+        acc.note("io.note.period_assigned", start=period[0].isoformat(), end=period[1].isoformat())
+        return period
+    if raw.meta.get("start") and raw.meta.get("end"):
+        acc.note("io.note.ga4_period", start=file_period[0].isoformat(), end=file_period[1].isoformat())
+        return file_period
+    if file_period is not None:
+        acc.note("io.note.period_from_name", start=file_period[0].isoformat(),
+                 end=file_period[1].isoformat(), file=name)
+        return file_period
+    lay = t(f"io.layout.{layout.name}", "en") if layout else table
+    raise DataError("err.io.period_required", file=name, layout=lay)
+
+
+def _sku_from_name(cols, final_map, acc, keep) -> None:
+    """A sale without SKU (custom item, tip, gift card, freight line) keeps its product name as key."""
+    sh, nh = final_map.get("sku"), final_map.get("product_name")
+    if sh is None or nh is None:
+        return
+    if sh == nh:
+        acc.note("io.note.sku_is_name", header=nh)
+        return
+    fill = pc.and_(pc.is_null(cols[sh]), pc.is_valid(cols[nh]))
+    mask = _np_bool(fill) & keep
+    if mask.any():
+        cols[sh] = pc.if_else(fill, cols[nh], cols[sh])
+        acc.fix("io.fix.sku_from_name", mask)
+        acc.note("io.note.sku_from_name", count=f"{int(mask.sum()):,}")
+
+
+def _row_periods(cols, final_map, pre_bad, known, name, layout, acc) -> None:
+    """A Week/Month/Nth day column: each row covers its own period (see :mod:`.periods`)."""
+    h = final_map["date"]
+    unit = periods.unit_of(h)
+    if unit is None:
+        return
+    start, end = known if known is not None else (None, None)
+    lo, hi, bad, needs_year = periods.expand(cols[h], unit, start, end)
+    if needs_year:
+        lay = t(f"io.layout.{layout.name}", "en") if layout else h
+        raise DataError("err.io.period_required", file=name, layout=lay)
+    e_name = f"{h} (end)"
+    cols[h] = pa.chunked_array([pa.array(lo, type=pa.timestamp("ns"))])
+    cols[e_name] = pa.chunked_array([pa.array(hi, type=pa.timestamp("ns"))])
+    final_map["date_end"] = e_name
+    pre_bad["date"] = bad
+    acc.note("io.note.row_periods", column=h)
+
+
+def _fill_currency(frame, final_map, money_cols, cell_currency, layout, meta, acc) -> None:
+    """Fill ``currency`` per row (see :func:`.money.fill_currency`) and say where it came from."""
+    units = []
+    for c in money_cols:
+        code = money.unit_currency(header_unit(final_map[c]))
+        if code:
+            units.append((final_map[c], code))
+    column = frame["currency"] if "currency" in frame.columns else None
+    if column is not None and _valid_codes(column):
+        return  # every row already names its currency (the common case, decided on distinct values)
+    market_col = next((c for c in ("marketplace", "channel") if c in frame.columns), None)
+    codes, used = money.fill_currency(
+        len(frame), column, units, cell_currency, meta.get("currency"),
+        (lambda: frame[market_col]) if market_col else None,
+        layout.currency if layout is not None else None,
+    )
+    if codes is None:
+        return
+    if "column" in used:
+        acc.fix("io.fix.currency_unknown", used["column"] & column.notna().to_numpy())
+    if column is None or not _same_text(column, codes):
+        frame["currency"] = pd.array(codes, dtype="str")
+    if "header" in used:
+        header, code = used["header"]
+        acc.note("io.note.currency_header", currency=code, header=header)
+    if "cells" in used:
+        acc.note("io.note.currency_cells", currencies=", ".join(used["cells"]))
+    if "preamble" in used:
+        acc.note("io.note.currency_preamble", currency=used["preamble"])
+    if "marketplace" in used:
+        acc.note("io.note.currency_marketplace", currencies=", ".join(used["marketplace"]))
+    if "platform" in used:
+        acc.note("io.note.currency_platform", currency=used["platform"])
+
+
+def _arrow(column: pd.Series) -> pa.ChunkedArray | pa.Array:
+    arr = pa.array(column.array) if not isinstance(column.array, np.ndarray) else pa.array(column)
+    return arr if arr.type in (pa.string(), pa.large_string()) else arr.cast(pa.string())
+
+
+def _valid_codes(column: pd.Series) -> bool:
+    """True when the currency column has a value on every row and every distinct value is an ISO code
+    written as such (nothing to rewrite or fill)."""
+    try:
+        arr = _arrow(column)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return False
+    if arr.null_count:
+        return False
+    uniq = pc.unique(arr).to_pylist()
+    return len(uniq) <= 200 and all(money._code_of(u) == u for u in uniq)
+
+
+def _same_text(column: pd.Series, codes: np.ndarray) -> bool:
+    """True when the currency column already holds exactly these codes (nothing to rewrite)."""
+    uniq = pd.unique(column)
+    if len(uniq) > 200:
+        return False
+    return all(isinstance(u, str) and money._code_of(u) == u for u in uniq) and not pd.isna(codes).any()
+
+
+def _normalise_customers(frame, final_map, source_cols, keep, acc, cleaned: bool) -> None:
+    """One buyer, one id: ids are trimmed (when read), e-mail addresses case-folded; other ids stay as
+    written. The report says how many ids written differently were merged."""
+    if "customer_id" not in frame.columns or not len(frame):
+        return
+    ids = frame["customer_id"]
+    email_like = ids.str.contains("@", regex=False, na=False).to_numpy()
+    folded = ids
+    changed = np.zeros(len(ids), dtype=bool)
+    if email_like.any():
+        folded = ids.where(~email_like, ids.str.casefold())
+        changed = (folded != ids).fillna(False).to_numpy()
+    if not changed.any() and not cleaned:
+        return
+    raw = source_cols.get(final_map.get("customer_id"))
+    if cleaned and raw is not None:
+        kept = pc.filter(raw, pa.array(keep)) if not keep.all() else raw
+        before = kept.to_pandas().nunique()
+    else:
+        before = ids.nunique()
+    frame["customer_id"] = folded
+    after = int(folded.nunique())
+    if changed.any():
+        full = np.zeros(len(keep), dtype=bool)
+        full[np.flatnonzero(keep)[changed]] = True
+        acc.fix("io.fix.customer_id_case", full)
+    if "email" in frame.columns:
+        em = frame["email"]
+        frame["email"] = em.where(~em.str.contains("@", regex=False, na=False), em.str.strip().str.casefold())
+    merged = int(before) - after
+    if merged > 0:
+        acc.note("io.note.customers_merged", merged=f"{merged:,}", customers=f"{after:,}")
 
 
 def _matches(values: pd.Series, pattern: str, exclude: str | None = None) -> np.ndarray:

@@ -40,6 +40,9 @@ class LoadReport:
     encoding: str = "utf-8"
     delimiter: str | None = None
     notes: tuple[tuple[str, dict], ...] = ()
+    currencies: dict[str, int] = field(default_factory=dict)
+    """Rows per source currency (ISO code) in the loaded frame; rows of unknown currency (the store's
+    currency applies) are not counted here: ``rows_loaded - sum(currencies.values())``."""
 
     def to_dict(self) -> dict:
         d = asdict(self)

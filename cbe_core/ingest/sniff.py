@@ -17,6 +17,7 @@ import mmap
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +26,8 @@ import pyarrow.csv as pacsv
 
 from .. import schema
 from ..errors import DataError
-from . import layouts
-from .headers import _dedupe, norm_header
+from . import layouts, money
+from .headers import _dedupe, base_header, norm_header
 
 MAX_BYTES = 256 * 1024 * 1024
 """Largest file accepted (bytes). About 3M order lines of a typical CSV export."""
@@ -157,6 +158,18 @@ def _split_rows(lines: list[str], delim: str) -> list[list[str]]:
         return [ln.split(delim) for ln in lines]
 
 
+def _lines_through(lines: list[str], delim: str, h: int) -> int:
+    """Physical lines read up to the end of record ``h`` (records may span lines inside quotes)."""
+    try:
+        reader = csv.reader(lines, delimiter=delim, quotechar='"')
+        for i, _row in enumerate(reader):
+            if i == h:
+                return reader.line_num
+    except csv.Error:
+        pass
+    return h + 1
+
+
 def _sniff_delimiter(lines: list[str]) -> str | None:
     best, best_score = None, 0.0
     sample = [ln for ln in lines if ln.strip()][:60]
@@ -174,14 +187,17 @@ def _sniff_delimiter(lines: list[str]) -> str | None:
     return best
 
 
-def _known_headers(table: str) -> set[str]:
+@lru_cache(maxsize=32)
+def _known_headers(table: str) -> frozenset[str]:
+    """Normalised names of every column the schema and the layouts know for ``table`` (static package
+    data, so cached per table name)."""
     tab = schema.get_table(table)
     known = set()
     for c in tab.columns:
         known.add(norm_header(c.name))
         known.update(norm_header(s) for s in c.synonyms)
     known |= layouts.known_headers(table)
-    return known
+    return frozenset(known)
 
 
 def _find_header(rows: list[list[str]], table: str) -> int:
@@ -193,7 +209,7 @@ def _find_header(rows: list[list[str]], table: str) -> int:
     top = max(widths)
     best, best_hits = None, 0
     for i, r in enumerate(rows[:40]):
-        hits = sum(1 for c in r if c.strip() and norm_header(c) in known)
+        hits = sum(1 for c in r if c.strip() and (norm_header(c) in known or base_header(c) in known))
         if hits > best_hits:
             best, best_hits = i, hits
     if best is not None and best_hits >= 2:
@@ -221,15 +237,28 @@ class _Raw:
 
 
 def _meta_from_comments(lines: list[str]) -> dict:
-    """GA4 exports start with ``# Start date: 20260301`` style comment lines."""
+    """GA4 exports start with ``# Start date: 20260301`` style comment lines (the Chinese UI's
+    ``# 开始日期：`` is read too, though no real export showing it was found)."""
     meta: dict = {}
     for ln in lines:
-        m = re.match(r"#\s*(start date|end date)\s*:\s*(\d{8})", ln.strip(), re.I)
+        m = re.match(r"#\s*(start date|end date|开始日期|结束日期)\s*[:：]\s*(\d{8})", ln.strip(), re.I)
         if m:
-            meta["start" if m.group(1).lower().startswith("start") else "end"] = datetime.strptime(
-                m.group(2), "%Y%m%d"
-            ).date()
+            try:
+                day = datetime.strptime(m.group(2), "%Y%m%d").date()
+            except ValueError:
+                continue
+            meta["start" if m.group(1).lower() in ("start date", "开始日期") else "end"] = day
     return meta
+
+
+def _meta_from_preamble(lines: list[str]) -> dict:
+    """Lines above the header row that state the amounts' currency (Amazon's Date Range Report:
+    ``"All amounts in USD, unless specified"``)."""
+    for ln in lines:
+        code = money.preamble_currency(ln)
+        if code:
+            return {"currency": code, "currency_line": ln.strip().strip('"')}
+    return {}
 
 
 _HEAD = 262144
@@ -304,6 +333,7 @@ def _parse_text(
         raise DataError("err.io.not_a_table", file=name)
     rows = _split_rows(rows_text, delim)
     h = _find_header(rows, table)
+    meta.update(_meta_from_preamble(rows_text[:h]))
     header_cells = list(rows[h])
     widths = [len(r) for r in rows[h + 1 :] if any(c.strip() for c in r)]
     if widths:
@@ -311,11 +341,13 @@ def _parse_text(
         modal = max(set(widths), key=widths.count)
         header_cells += [""] * max(0, modal - len(header_cells))
     headers = _dedupe(header_cells)
-    header_line = skip + h  # 0-based physical line of the header
+    header_line = skip + h  # 0-based record (spreadsheet row - 1) of the header
+    # physical lines up to the end of the header row (a quoted header cell may hold a line break)
+    header_end = skip + _lines_through(rows_text, delim, h)
     raw_bytes = body.obj if isinstance(body, memoryview) else body
     offset = len(raw_bytes) - len(body)  # BOM
     pos = offset
-    for _ in range(header_line + 1):
+    for _ in range(header_end):
         nxt = raw_bytes.find(b"\n", pos)
         if nxt < 0:
             pos = len(raw_bytes)
