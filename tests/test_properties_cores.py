@@ -25,6 +25,7 @@ from cbe_core import export
 from cbe_core import logistics as lg
 from cbe_core.customers import clv, rfm
 from cbe_core.errors import DataError
+from cbe_core.ingest import currency as fx
 from cbe_core.ingest import read_table
 from tests.conftest import ROOT
 
@@ -71,9 +72,23 @@ sizes = st.sampled_from([0, 1, 2, 5, 30, 300, 3000])
 seeds = st.integers(0, 2**16)
 
 
+def relabel(frame: pd.DataFrame, seed: int, currencies: tuple[str, ...]) -> pd.DataFrame:
+    """Some lines re-labelled into other currencies (JPY and EUR have ECB rates, TWD has none), then
+    everything converted into USD as the app and the CLI do."""
+    if not currencies or not len(frame):
+        return frame
+    rng = np.random.default_rng(seed)
+    out = frame.copy()
+    pick = rng.integers(0, len(currencies) + 1, len(out))
+    labels = np.array(["USD", *currencies], dtype=object)[pick]
+    out["currency"] = pd.array(labels, dtype="str")
+    return fx.convert(out, "orders", "USD")[0]
+
+
 @st.composite
 def stores(draw):
     orders = subset(sample("orders"), draw(seeds), draw(sizes.filter(bool)))
+    orders = relabel(orders, draw(seeds), draw(st.sampled_from([(), (), ("EUR",), ("EUR", "JPY", "TWD")])))
     tables = {"orders": orders}
     for name in ("traffic", "ads", "products"):
         if draw(st.booleans()):
@@ -114,7 +129,7 @@ def test_diagnosis_never_raises_anything_but_a_data_error(tables, start, length,
 @given(seed=seeds, size=sizes.filter(bool), as_of=days, window=st.sampled_from([None, 1, 30, 365]),
        back=st.integers(1, 400), k=st.sampled_from([None, 2, 4]))
 def test_rfm_segments_migration_and_clusters_never_crash(seed, size, as_of, window, back, k):
-    o = subset(sample("orders"), seed, size)
+    o = relabel(subset(sample("orders"), seed, size), seed, ("EUR", "TWD"))
     day = DAY0 + pd.Timedelta(days=as_of)
     res = expect_result_or_message(rfm.analyse, o, as_of=str(day.date()), window_days=window)
     if res is not None:
@@ -130,7 +145,7 @@ def test_rfm_segments_migration_and_clusters_never_crash(seed, size, as_of, wind
 @given(seed=seeds, size=sizes.filter(bool), cal=days, hold=st.sampled_from([None, 30, 180]),
        unit=st.sampled_from(["week", "day"]))
 def test_clv_fit_never_crashes(seed, size, cal, hold, unit):
-    o = subset(sample("orders"), seed, size)
+    o = relabel(subset(sample("orders"), seed, size), seed, ("GBP", "TWD") if seed % 2 else ())
     cal_end = DAY0 + pd.Timedelta(days=cal)
     hold_end = None if hold is None else str((cal_end + pd.Timedelta(days=hold)).date())
     res = expect_result_or_message(clv.fit, o, str(cal_end.date()), hold_end, time_unit=unit)
