@@ -253,6 +253,7 @@ SEGMENT_SHEET_COLUMNS = (
     "customer_id", "email", "customer_name", "first_order", "last_order", "recency_days", "frequency",
     "monetary", "aov", "r_score", "f_score", "m_score", "segment", "action",
 )
+SEGMENT_MONEY_COLUMNS = frozenset({"revenue", "monetary", "aov", "avg_monetary"})
 
 
 def segments_workbook(
@@ -261,12 +262,14 @@ def segments_workbook(
     *,
     lang: str = "en",
     path: str | Path | None = None,
+    currency: str | None = None,
 ) -> bytes:
     """Segment customer lists for campaigns: a Summary sheet (segment, customers, share of all customers,
     revenue, average R/F/M, suggested action) and one sheet per chosen segment with the customer rows
     (id, the contact fields the orders carry, RFM values, scores, segment, action), headers and segment
     names in ``lang``. ``customers`` is :attr:`cbe_core.customers.rfm.RfmResult.customers`;
-    ``segments`` are segment keys (None = every segment that has customers). Built on
+    ``segments`` are segment keys (None = every segment that has customers); ``currency`` (the
+    reporting currency) is written in the money headers (``Revenue (EUR)``). Built on
     :func:`write_workbook`."""
     from .customers.rfm import segment_summary
     from .errors import DataError
@@ -282,7 +285,8 @@ def segments_workbook(
     chosen = [s for s in known if s in set(segments)]
 
     def head(col: str) -> str:
-        return t(f"rfm.col.{col}", lang)
+        text = t(f"rfm.col.{col}", lang)
+        return f"{text} ({currency})" if currency and col in SEGMENT_MONEY_COLUMNS else text
 
     summ = segment_summary(customers)
     summ = summ.loc[summ["segment"].isin(chosen)]
