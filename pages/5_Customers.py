@@ -9,6 +9,7 @@ from cbe_core import export
 from cbe_core.customers import clv, rfm
 from cbe_core.errors import DataError
 from ui import customers_charts as cc
+from ui import money as currency_ui
 from ui.cache import cached
 from ui.shell import start_page
 
@@ -18,6 +19,8 @@ st.title(t("rfm.page.title"))
 ctx.require("orders")
 orders = ctx.table("orders")
 data_key = ctx.key("orders")
+cur = ctx.data.reporting
+currency_ui.show_exclusions(ctx.data, ctx.lang, "orders")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -66,8 +69,9 @@ k3.metric(t("rfm.kpi.winback"), f"{int(winback['customers'].sum()):,}", share, d
 k4.metric(t("rfm.kpi.one_time"), f"{(cust['frequency'] == 1).mean():.0%}")
 if "cant_lose_them" in by.index and by.loc["cant_lose_them", "customers"] > 0:
     row = by.loc["cant_lose_them"]
-    st.info(t("rfm.answer.winback", customers=f"{int(row['customers']):,}", revenue=f"{row['revenue']:,.0f}",
-              days=f"{row['recency_days']:.0f}", action=t("rfm.seg.cant_lose_them.action")),
+    st.info(t("rfm.answer.winback", customers=f"{int(row['customers']):,}",
+              revenue=currency_ui.money(row["revenue"], cur), days=f"{row['recency_days']:.0f}",
+              action=t("rfm.seg.cant_lose_them.action")),
             icon=":material/campaign:")
 if "champions" in by.index and by.loc["champions", "customers"] > 0:
     st.success(t("rfm.answer.reward", customers=f"{int(by.loc['champions', 'customers']):,}",
@@ -171,7 +175,7 @@ with tabs[5]:
     st.caption(t("rfm.page.table_rows", shown=f"{len(show):,}", total=f"{len(view):,}"))
     if chosen:
         data = cached(export.segments_workbook, f"{data_key}|{res.as_of}|{window}", cust,
-                      segments=list(chosen), lang=ctx.lang)
+                      segments=list(chosen), lang=ctx.lang, currency=cur)
         st.download_button(t("rfm.page.download", n=len(chosen)), data,
                            file_name=f"segments_{res.as_of.date().isoformat()}.xlsx", mime=XLSX,
                            icon=":material/download:", key="rfm_download", on_click="ignore")
