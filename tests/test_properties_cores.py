@@ -189,3 +189,16 @@ def test_traffic_that_does_not_overlap_the_orders_gives_not_available_not_a_cras
     assert res.kpis.get("sessions") is None
     assert res.kpis.reasons["sessions"].startswith("diag.na.")
     assert res.by_source is None
+
+
+def test_cli_diagnose_with_traffic_outside_the_orders_dates_says_not_available(tmp_path, capsys):
+    """The reported traceback, through the command line: exit 0, sessions not available with the reason."""
+    from cbe_core.__main__ import main
+
+    path = tmp_path / "traffic.csv"
+    shifted(sample("traffic"), 900).to_csv(path, index=False, date_format="%Y-%m-%d")
+    orders = str(ROOT / "sample_data" / "orders.csv")
+    assert main(["diagnose", "--orders", orders, "--traffic", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    assert "Sessions: not available (no traffic rows in this period)" in out
