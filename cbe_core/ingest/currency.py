@@ -154,7 +154,7 @@ def ecb_rates() -> pd.DataFrame:
     wide = pd.read_csv(CURRENCY_FILE, compression="zip", na_values=["N/A", ""], dtype={"Date": "str"})
     wide.columns = [str(c).strip() for c in wide.columns]
     wide = wide.loc[:, [c for c in wide.columns if c == "Date" or CODE_RE.match(c)]]
-    wide["Date"] = pd.to_datetime(wide["Date"], format="%Y-%m-%d")
+    wide["Date"] = pd.to_datetime(wide["Date"], format="%Y-%m-%d").astype("datetime64[ns]")
     wide = wide.set_index("Date").sort_index().astype("float64")
     wide[ECB_BASE] = 1.0
     wide.index.name = "date"
@@ -174,7 +174,7 @@ def check_rates(rates: pd.DataFrame | None, reporting: str) -> pd.DataFrame | No
     if missing:
         raise DataError("err.diag.missing_columns", table="fx_rates", columns=", ".join(missing))
     r = pd.DataFrame({
-        "date": pd.to_datetime(rates["date"]).dt.normalize(),
+        "date": pd.to_datetime(rates["date"]).dt.normalize().astype("datetime64[ns]"),
         "currency": rates["currency"].astype("str").str.strip().str.upper(),
         "base": (rates["base"].astype("str").str.strip().str.upper() if "base" in rates.columns
                  else pd.Series(pd.NA, index=rates.index, dtype="str")),
@@ -332,40 +332,48 @@ def convert(frame: pd.DataFrame, table: str, reporting: str, *, store_currency: 
         return frame, FxReport(table, reporting, store, lines=lines, store_filled=unknown)
     seller = check_rates(rates, reporting)
     when = _dates(frame, table, as_of)
-    rate = np.full(len(frame), np.nan)
-    pub = np.full(len(frame), np.datetime64("NaT"), "datetime64[ns]")
-    from_seller = np.zeros(len(frame), dtype=bool)
+    # rates depend on (currency, day) only: look them up once per distinct day, then gather per line
+    nat = np.isnat(when)
+    day = np.where(nat, 0, when.astype("datetime64[D]").astype(np.int64))
+    udays, day_idx = np.unique(day, return_inverse=True)
+    udates = udays.astype("datetime64[D]").astype("datetime64[ns]")
+    n_cur, n_day = len(uniq), len(udays)
+    R = np.full((n_cur, n_day), np.nan)
+    P = np.full((n_cur, n_day), np.datetime64("NaT"), "datetime64[ns]")
+    S = np.zeros((n_cur, n_day), dtype=bool)
     for i, c in enumerate(uniq):
-        m = codes == i
-        r, p, s = rates_for(str(c), reporting, when[m], seller)
-        rate[m], pub[m], from_seller[m] = r, p, s
-    same = cur.to_numpy(dtype=object, na_value=None) == reporting
-    rate[same] = 1.0
-    pub[same] = when[same]
-    from_seller[same] = False
+        R[i], P[i], S[i] = rates_for(str(c), reporting, udates, seller)
+    rate = np.where(nat, np.nan, R[codes, day_idx])
+    pub = P[codes, day_idx]
+    from_seller = S[codes, day_idx]
+    rep_code = [i for i, c in enumerate(uniq) if c == reporting]
+    same = codes == rep_code[0] if rep_code else np.zeros(len(frame), dtype=bool)
     has_rate = ~np.isnan(rate)
-    out = frame.copy()
+    new: dict[str, object] = {}
     for c in money:
-        vals = out[c].to_numpy(dtype="float64", na_value=np.nan)
-        out[f"{c}_orig"] = vals
-        out[c] = vals * rate
-    out["currency_orig"] = cur.astype("str")
-    out["fx_rate"] = rate
-    out["currency"] = pd.Series(reporting, index=out.index, dtype="str")
+        vals = frame[c].to_numpy(dtype="float64", na_value=np.nan)
+        new[c] = vals * rate
+        new[f"{c}_orig"] = vals
+    new["currency_orig"] = cur.astype("str")
+    new["fx_rate"] = rate
+    new["currency"] = pd.Series(reporting, index=frame.index, dtype="str")
+    out = frame.assign(**new)
     moved = has_rate & ~same
     converted: dict[str, int] = {}
     ranges: dict[str, tuple[float, float]] = {}
     no_rate: dict[str, int] = {}
-    cur_arr = cur.to_numpy(dtype=object, na_value="?")
-    for c in lines:
-        m = cur_arr == c
-        k = int((m & moved).sum())
-        if k:
-            converted[c] = k
-            ranges[c] = (float(np.min(rate[m & moved])), float(np.max(rate[m & moved])))
-        miss = int((m & ~has_rate).sum())
-        if miss:
-            no_rate[c] = miss
+    n_moved = np.bincount(codes, weights=moved, minlength=n_cur)
+    n_missing = np.bincount(codes, weights=~has_rate, minlength=n_cur)
+    for i, c in enumerate(uniq):
+        if n_moved[i]:
+            used = np.bincount(day_idx[codes == i], minlength=n_day) > 0
+            r = R[i][used & ~np.isnan(R[i])]
+            converted[str(c)] = int(n_moved[i])
+            ranges[str(c)] = (float(r.min()), float(r.max()))
+        if n_missing[i]:
+            no_rate[str(c)] = int(n_missing[i])
+    converted = {c: converted[c] for c in lines if c in converted}
+    no_rate = {c: no_rate[c] for c in lines if c in no_rate}
     used = pub[moved]
     rate_dates = None
     if len(used):
