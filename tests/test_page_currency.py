@@ -74,3 +74,11 @@ def test_files_without_a_currency_ask_for_the_store_currency_once():
     assert at.session_state["cbe_store_currency"] == "EUR"
     assert not any("store currency" in w.value for w in at.warning)   # answered: not asked again
     assert metric(at, "Revenue").endswith(" EUR")                       # its money is now EUR
+
+
+def test_the_shipping_simulator_keeps_pricing_in_usd_whatever_the_reporting_currency():
+    at = run_page("4_Logistics.py", query={"cur": "EUR"})
+    at.selectbox(key="logi_sku").set_value("KIT-01").run()
+    assert not at.exception
+    # sample_data/products.csv: KIT-01 sells at 18.99 USD; converted to EUR for the reports and back
+    assert at.number_input(key="logi_v_KIT-01").value == pytest.approx(18.99, abs=1e-6)

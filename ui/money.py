@@ -59,6 +59,22 @@ def apply(ds: Dataset) -> Dataset:
                    store_confirmed=ds.source == "sample" or chosen is not None)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False, ttl=6 * 3600)
+def _reconvert(key: str, table: str, currency: str, store: str | None, _frame, _as_of):
+    return fx.convert(_frame, table, currency, store_currency=store, as_of=_as_of)[0]
+
+
+def table_in(ds: Dataset, name: str, currency: str):
+    """Table ``name`` with its money in ``currency`` instead of the reporting one (the shipping simulator
+    prices in USD); ``None`` when the table is not loaded."""
+    item = ds.tables.get(name)
+    if item is None or ds.reporting is None or currency == ds.reporting:
+        return None if item is None else item.frame
+    orders = ds.tables.get("orders")
+    as_of = orders.frame["order_date"].max() if orders is not None and len(orders.frame) else None
+    return _reconvert(item.key, name, currency, ds.reporting, item.frame, as_of)
+
+
 def _on_currency_change() -> None:
     st.query_params[CUR_KEY] = st.session_state[CUR_WIDGET]
 
