@@ -32,8 +32,9 @@ def fmt_kpi(kpi: str, v, currency: str | None = None) -> str:
 
 
 def kpi_card(col, kpi: str, r: pd.Series, compare_to: str, t: Translate, currency: str | None = None) -> None:
-    """One KPI card in ``col``: the value (money with ``currency``), its change against the comparison
-    period, and the benchmark (in the help and as a green/red ▲/▼ caption under the card)."""
+    """One KPI card in ``col``: the value (money KPIs name ``currency`` in their label), its change
+    against the comparison period, and the benchmark (in the help and as a green/red ▲/▼ caption under
+    the card)."""
     ref = r["previous"] if compare_to == "previous" else r["last_year"]
     delta = None if ref != ref or not ref else f"{(r['value'] - ref) / abs(ref):+.1%}"
     good = dg.HIGHER_IS_BETTER.get(kpi)
@@ -42,7 +43,10 @@ def kpi_card(col, kpi: str, r: pd.Series, compare_to: str, t: Translate, currenc
         key = "diag.benchmark_est" if r["benchmark_estimate"] else "diag.benchmark"
         help_ = t(key, value=fmt_kpi(kpi, r["benchmark"]), source=r["benchmark_source"],
                   year=int(r["benchmark_year"]))
-    col.metric(t(f"diag.kpi.{kpi}"), fmt_kpi(kpi, r["value"], currency), delta,
+    label = t(f"diag.kpi.{kpi}")
+    if currency and kpi in dg.MONEY_KPIS:  # the code in the label: a value with it overflows the card
+        label = f"{label} ({currency})"
+    col.metric(label, fmt_kpi(kpi, r["value"]), delta,
                delta_color="off" if good is None else ("normal" if good else "inverse"), help=help_)
     if help_:
         above = r["value"] >= r["benchmark"]
