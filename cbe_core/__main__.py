@@ -2,13 +2,15 @@
 
 Each command lives in ``cbe_core/cli/<command>.py`` with ``configure(parser)`` and ``run(args) -> int``
 and is imported only when chosen, so ``validate`` starts without plotting or modelling libraries.
-A ``DataError`` becomes its message on stderr and exit code 2, never a traceback.
+A ``DataError`` becomes its message on stderr and exit code 2, never a traceback; so does any other
+error (a bug), as one line (``CBE_DEBUG=1`` re-raises it with the traceback).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from .errors import DataError
@@ -52,6 +54,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (OSError, ValueError) as exc:  # unreadable path, bad argument value
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: one line for the seller, the traceback with CBE_DEBUG=1
+        if os.environ.get("CBE_DEBUG") == "1":
+            raise
+        print(f"internal error ({type(exc).__name__}: {exc}); this is a bug, please report it with the "
+              "command you ran (CBE_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 2
 
 

@@ -257,6 +257,7 @@ SEGMENT_SHEET_COLUMNS = (
     "churn_risk", "expected_next_order", "predicted_spend",
     "segment", "action",
 )
+SEGMENT_MONEY_COLUMNS = frozenset({"revenue", "monetary", "aov", "avg_monetary"})
 
 
 def segments_workbook(
@@ -265,6 +266,7 @@ def segments_workbook(
     *,
     lang: str = "en",
     path: str | Path | None = None,
+    currency: str | None = None,
 ) -> bytes:
     """Segment customer lists for campaigns: a Summary sheet (segment, customers, share of all customers,
     revenue, average R/F/M, suggested action) and one sheet per chosen segment with the customer rows
@@ -272,7 +274,8 @@ def segments_workbook(
     names in ``lang``; churn risk, expected next order and predicted spend when the list carries them
     (:func:`cbe_core.customers.clv.with_predictions`). ``customers`` is
     :attr:`cbe_core.customers.rfm.RfmResult.customers`;
-    ``segments`` are segment keys (None = every segment that has customers). Built on
+    ``segments`` are segment keys (None = every segment that has customers); ``currency`` (the
+    reporting currency) is written in the money headers (``Revenue (EUR)``). Built on
     :func:`write_workbook`."""
     from .customers.rfm import segment_summary
     from .errors import DataError
@@ -288,7 +291,8 @@ def segments_workbook(
     chosen = [s for s in known if s in set(segments)]
 
     def head(col: str) -> str:
-        return t(f"rfm.col.{col}", lang)
+        text = t(f"rfm.col.{col}", lang)
+        return f"{text} ({currency})" if currency and col in SEGMENT_MONEY_COLUMNS else text
 
     summ = segment_summary(customers)
     summ = summ.loc[summ["segment"].isin(chosen)]

@@ -366,10 +366,27 @@ TRANSACTIONS = Table(
     "payment transactions: one row per order, refund, fee, adjustment or transfer",
 )
 
+# The seller's own exchange rates (they win over the European Central Bank reference rates; see
+# cbe_core.ingest.currency): one unit of ``currency`` is worth ``rate`` units of ``base`` from ``date``
+# until the next row of that pair (``USD, 7.10, CNY``: 1 USD = 7.10 CNY). Without a base column the
+# rates are to the reporting currency.
+FX_RATES = Table(
+    "fx_rates",
+    (
+        C("date", "date", True, "rate date", "as of", "日期", "汇率日期"),
+        C("currency", "category", True, "from currency", "from", "币种", "货币", "原币", "原币种"),
+        C("rate", "float", True, "exchange rate", "fx rate", "汇率"),
+        C("base", "category", False, "to currency", "to", "base currency", "本位币", "目标币种",
+          help="the currency the rate is in (default: the reporting currency)"),
+        C("source", "text", False, "来源"),
+    ),
+    "exchange rates: the value of one unit of a currency in a base currency, per date",
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (ORDERS, TRAFFIC, ADS, PRODUCTS, COMPETITORS, REVIEWS, RATE_CARDS, SHIPMENTS, SEARCH_TERMS,
-              INVENTORY, TRANSACTIONS)
+              INVENTORY, TRANSACTIONS, FX_RATES)
 }
 
 

@@ -20,7 +20,7 @@ for tab, name in zip(tabs, TABLES):
         if ctx.data.source == "sample" and name in ctx.data.tables:
             item = ctx.data.tables[name]
             with st.expander(ctx.t("data.sample_tables") + f": {ctx.t(f'table.{name}')}"):
-                show_report(item.report, item.frame, ctx.lang)
+                show_report(item.report, item.frame, ctx.lang, item.fx)
         table_panel(name, ctx.lang, ctx.data)
 
 st.divider()

@@ -12,6 +12,7 @@ from cbe_core.diagnostics import abtest
 from cbe_core.errors import DataError
 from ui import diagnostics_charts as dc
 from ui import profit_view
+from ui import money as currency_ui
 from ui.cache import cached
 from ui.shell import start_page
 
@@ -63,6 +64,8 @@ try:  # profit per product: its findings join the ranked list (whole store only)
         res = dataclasses.replace(res, findings=dg.rank([*res.findings, *profit_findings]))
 except DataError as exc:
     profit_error = exc
+cur = ctx.data.reporting
+currency_ui.show_exclusions(ctx.data, ctx.lang, "orders", "ads")
 
 # ---------------------------------------------------------------- the answer first
 st.subheader(t("diag.section.answer"))
@@ -78,7 +81,7 @@ st.subheader(t("diag.section.kpis"))
 cards = [k for k in dc.KPI_CARDS if res.kpis.get(k) is not None][:12]
 for row in range(0, len(cards), 6):
     for col, k in zip(st.columns(6), cards[row:row + 6]):
-        dc.kpi_card(col, k, comp.loc[k], compare_to, t)
+        dc.kpi_card(col, k, comp.loc[k], compare_to, t, cur)
 if unavailable := dc.unavailable_kpis(res, t):
     st.caption(unavailable)
 
@@ -92,7 +95,7 @@ with tabs[0]:
     for i, f in enumerate(res.findings):
         with st.expander(f"{t(f'diag.sev.{f.severity}')} · {f.message(ctx.lang)}", expanded=i == 0):
             st.markdown(f"**{t('diag.action')}:** {f.action(ctx.lang)}")
-            money = t("diag.money_at_stake", money=f"{f.money_at_stake:,.0f}")
+            money = t("diag.money_at_stake", money=currency_ui.money(f.money_at_stake, cur))
             st.caption(f"{money} · {t(f'diag.dim.{f.dimension}')}: {f.slice}")
             chart = dc.evidence_chart(f, res, t) if i < 12 else None
             if chart is not None:
@@ -128,7 +131,9 @@ with tabs[4]:
         st.info(t("diag.no_comparison"))
     else:
         st.markdown(dc.change_summary(dec, t(f"diag.compare.{compare_to}"), t))
-        st.altair_chart(dc.waterfall_chart(dg.waterfall(dec), dec, t), width="stretch")
+        st.altair_chart(dc.waterfall_chart(dg.waterfall(dec), dec, t, cur), width="stretch")
+        if rates := dc.fx_rates_caption(dec, cur, t):
+            st.caption(rates)
         st.caption(t("diag.wf.drivers"))
         table, config = dc.drivers_table(dec.by_sku.head(10), t)
         st.dataframe(table, hide_index=True, width="stretch", column_config=config)
@@ -158,7 +163,7 @@ with tabs[6]:
         dc.ab_result(ab, lift, t)
 
 with tabs[7]:
-    data = export.write_workbook(dg.export_frames(res, ctx.lang))
+    data = export.write_workbook(dg.export_frames(res, ctx.lang, cur))
     st.download_button(t("diag.download_label"), data, file_name=f"diagnostics_{start}_{end}.xlsx",
                        mime=XLSX, key="diag_xlsx")
 

@@ -7,6 +7,7 @@ from cbe_core import logistics as lg
 from cbe_core.export import write_workbook
 from ui import charts, restock_view
 from ui import logistics_charts as lc
+from ui import money as currency_ui
 from ui.cache import cached, content_digest
 from ui.shell import start_page
 
@@ -15,7 +16,9 @@ t = ctx.t
 st.title(t("logi.title"))
 st.caption(t("logi.intro"))
 
-products, orders, shipments = ctx.table("products"), ctx.table("orders"), ctx.table("shipments")
+# the simulator prices in USD (its rate cards are in USD): products' money back into USD
+products = currency_ui.table_in(ctx.data, "products", "USD")
+orders, shipments = ctx.table("orders"), ctx.table("shipments")
 base_cards = ctx.table("rate_cards")
 if base_cards is None:
     base_cards = lg.default_rate_cards()

@@ -10,6 +10,7 @@ from cbe_core.customers import clv, cohorts, rfm
 from cbe_core.errors import DataError
 from ui import customers_charts as cc
 from ui import customers_panels as cp
+from ui import money as currency_ui
 from ui.cache import cached
 from ui.shell import start_page
 
@@ -19,8 +20,9 @@ st.title(t("rfm.page.title"))
 ctx.require("orders")
 orders = ctx.table("orders")
 data_key = ctx.key("orders")
+cur = ctx.data.reporting
+currency_ui.show_exclusions(ctx.data, ctx.lang, "orders")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-cur = cohorts.currency_of(orders) or ""
 
 
 def stop_with(exc: DataError) -> None:
@@ -73,7 +75,7 @@ k4.metric(t("rfm.kpi.one_time"), f"{(cust['frequency'] == 1).mean():.0%}")
 if "cant_lose_them" in by.index and by.loc["cant_lose_them", "customers"] > 0:
     row = by.loc["cant_lose_them"]
     st.info(t("rfm.answer.winback", customers=f"{int(row['customers']):,}",
-              revenue=cc.money(row["revenue"], cur), days=f"{row['recency_days']:.0f}",
+              revenue=currency_ui.money(row["revenue"], cur), days=f"{row['recency_days']:.0f}",
               action=t("rfm.seg.cant_lose_them.action")),
             icon=":material/campaign:")
 if "champions" in by.index and by.loc["champions", "customers"] > 0:
@@ -171,7 +173,7 @@ if tab["export"].open:
         st.caption(t("rfm.page.table_rows", shown=f"{len(show):,}", total=f"{len(view):,}"))
         if chosen:
             data = cached(export.segments_workbook, f"{data_key}|{res.as_of}|{window}|{model_name}", lists,
-                          segments=list(chosen), lang=ctx.lang)
+                          segments=list(chosen), lang=ctx.lang, currency=cur)
             st.download_button(t("rfm.page.download", n=len(chosen)), data,
                                file_name=f"segments_{res.as_of.date().isoformat()}.xlsx", mime=XLSX,
                                icon=":material/download:", key="rfm_download", on_click="ignore")

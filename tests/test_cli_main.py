@@ -42,3 +42,21 @@ def test_a_missing_file_is_a_message_not_a_traceback(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "nope.csv" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_an_unexpected_error_is_one_line_with_exit_2_unless_debugging(monkeypatch, capsys):
+    import pytest
+
+    from cbe_core.cli import abtest
+
+    def broken(args):
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr(abtest, "run", broken)
+    argv = ["abtest", "--a-sessions", "1", "--a-orders", "0", "--b-sessions", "1", "--b-orders", "0"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "internal error (ZeroDivisionError" in err and "Traceback" not in err
+    monkeypatch.setenv("CBE_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(argv)

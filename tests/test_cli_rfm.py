@@ -92,7 +92,8 @@ def test_clv_json_has_the_documented_shape_and_the_published_fit(cdnow_csv, caps
     assert main(["clv", str(cdnow_csv), "--calibration-end", CAL_END, "--holdout-end", HOLD_END,
                  "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"bgnbd", "gamma_gamma", "holdout"}
+    assert set(out) == {"bgnbd", "gamma_gamma", "holdout", "currency"}
+    assert out["currency"] == "USD"  # the file names no currency: the store currency defaults to USD
     assert set(out["bgnbd"]) == {"r", "alpha", "a", "b", "time_unit"}
     assert set(out["gamma_gamma"]) == {"p", "q", "v"}
     assert set(out["holdout"]) == {"customers", "predicted_repeat_purchases", "actual_repeat_purchases"}

@@ -25,10 +25,25 @@ def test_json_report_has_the_documented_keys_and_numbers():
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
     assert out["rows_read"] == 5 and out["rows_loaded"] == 5
-    assert out["sales_lines"] == 3 and out["revenue"] == 84.47 and out["customers"] == 2
+    # USD 2 x 19.99 and EUR 24.50 + 19.99 were once summed as 84.47 "of something"; now the sales are in
+    # one reporting currency, by default the one of most of the revenue (EUR 44.49 > USD 39.98), the
+    # USD line at the ECB rate of Friday 27 February 2026 (1 EUR = 1.1805 USD) as it sold on a Sunday
+    assert out["currency"] == "EUR" and out["currencies"] == {"USD": 2, "EUR": 2, "GBP": 1}
+    assert out["no_rate"] == {}
+    assert out["sales_lines"] == 3 and out["revenue"] == round(44.49 + 39.98 / 1.1805, 2) == 78.36
+    assert out["customers"] == 2
     assert out["first_date"] == "2026-03-01" and out["last_date"] == "2026-03-01"
     assert out["dropped"] == {} and out["fixed"] == {}
     assert out["mapping"]["order_id"] == "order_id"
+
+
+def test_json_revenue_in_the_currency_asked_for():
+    res = cli("orders", str(DATA / "orders_canonical.csv"), "--json", "--currency", "usd")
+    out = json.loads(res.stdout)
+    assert res.returncode == 0, res.stderr
+    assert out["currency"] == "USD" and out["revenue"] == round(39.98 + 44.49 * 1.1805, 2)
+    bad = cli("orders", str(DATA / "orders_canonical.csv"), "--currency", "dollars")
+    assert bad.returncode == 2 and "not a currency code" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_json_customers_is_null_without_customer_ids():

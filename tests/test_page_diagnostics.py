@@ -21,7 +21,8 @@ def test_page_answers_first_with_kpis_and_all_panels(lang):
     assert at.title[0].value == t("diag.title", lang)
     labels = [m.label for m in at.metric]
     for k in ("revenue", "orders", "aov", "sessions", "conversion_rate", "margin", "roas", "acos"):
-        assert t(f"diag.kpi.{k}", lang) in labels
+        money = " (USD)" if k in ("revenue", "aov") else ""  # money cards name the reporting currency
+        assert t(f"diag.kpi.{k}", lang) + money in labels
     assert [tab.label for tab in at.tabs] == [t(k, lang) for k in (
         "diag.section.findings", "profit.tab", "diag.section.traffic", "diag.section.quadrant",
         "diag.section.waterfall", "diag.section.anomalies", "diag.ab.title", "diag.section.download")]
@@ -46,12 +47,12 @@ def test_kpi_cards_show_deltas_and_benchmark_markers():
 
 def test_slice_by_category_updates_the_numbers():
     at = _run("en")
-    total = next(m.value for m in at.metric if m.label == "Revenue")
+    total = next(m.value for m in at.metric if m.label == "Revenue (USD)")
     at.selectbox(key="diag_dim").set_value("category").run()
     assert not at.exception
     at.selectbox(key="diag_value_category").set_value("home").run()
     assert not at.exception
-    home = next(m.value for m in at.metric if m.label == "Revenue")
+    home = next(m.value for m in at.metric if m.label == "Revenue (USD)")
     assert float(home.replace(",", "")) < float(total.replace(",", ""))
 
 
@@ -69,7 +70,7 @@ def test_last_year_comparison_and_high_sensitivity_run():
     at = _run("en")
     at.selectbox(key="diag_compare").set_value("last_year").run()
     assert not at.exception
-    conv = next(m for m in at.metric if m.label == "Revenue")
+    conv = next(m for m in at.metric if m.label == "Revenue (USD)")
     assert conv.delta  # the same months a year earlier are in the sample store
     at.select_slider(key="diag_sens").set_value("high").run()
     assert not at.exception

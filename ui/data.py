@@ -32,6 +32,7 @@ class Loaded:
     frame: pd.DataFrame
     report: object  # cbe_core.ingest.LoadReport
     key: str        # content key for caches
+    fx: object = None  # cbe_core.ingest.currency.FxReport once converted (ui.money.apply)
 
 
 @dataclass
@@ -39,6 +40,10 @@ class Dataset:
     source: str                                          # "sample" | "upload"
     tables: dict[str, Loaded] = field(default_factory=dict)
     errors: dict[str, DataError] = field(default_factory=dict)
+    reporting: str | None = None        # every money column is in this currency (ui.money.apply)
+    store_currency: str | None = None   # currency of amounts whose file names none
+    store_asked: bool = False           # some uploaded money names no currency: the sidebar asks
+    store_confirmed: bool = False       # the seller chose the store currency (or the sample's USD)
 
     def frame(self, name: str) -> pd.DataFrame | None:
         item = self.tables.get(name)

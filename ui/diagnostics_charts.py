@@ -20,18 +20,21 @@ KPI_CARDS = ["revenue", "orders", "aov", "sessions", "conversion_rate", "bounce_
 SHARE_COLUMNS = ("sessions_share", "revenue_share", "conversion", "bounce_rate")
 
 
-def fmt_kpi(kpi: str, v) -> str:
-    """A KPI value as shown on the cards: ratios as percentages, money and counts with separators."""
+def fmt_kpi(kpi: str, v, currency: str | None = None) -> str:
+    """A KPI value as shown on the cards: ratios as percentages, money and counts with separators; money
+    KPIs carry ``currency`` (the reporting currency) when given."""
     if v is None or v != v:
         return "–"
     if kpi in dg.RATIO_KPIS:
         return f"{v:.1%}"
-    return f"{v:,.2f}" if kpi in ("aov", "roas", "units_per_order") else f"{v:,.0f}"
+    text = f"{v:,.2f}" if kpi in ("aov", "roas", "units_per_order") else f"{v:,.0f}"
+    return f"{text} {currency}" if currency and kpi in dg.MONEY_KPIS else text
 
 
-def kpi_card(col, kpi: str, r: pd.Series, compare_to: str, t: Translate) -> None:
-    """One KPI card in ``col``: the value, its change against the comparison period, and the
-    benchmark (in the help and as a green/red ▲/▼ caption under the card)."""
+def kpi_card(col, kpi: str, r: pd.Series, compare_to: str, t: Translate, currency: str | None = None) -> None:
+    """One KPI card in ``col``: the value (money KPIs name ``currency`` in their label), its change
+    against the comparison period, and the benchmark (in the help and as a green/red ▲/▼ caption under
+    the card)."""
     ref = r["previous"] if compare_to == "previous" else r["last_year"]
     delta = None if ref != ref or not ref else f"{(r['value'] - ref) / abs(ref):+.1%}"
     good = dg.HIGHER_IS_BETTER.get(kpi)
@@ -40,7 +43,10 @@ def kpi_card(col, kpi: str, r: pd.Series, compare_to: str, t: Translate) -> None
         key = "diag.benchmark_est" if r["benchmark_estimate"] else "diag.benchmark"
         help_ = t(key, value=fmt_kpi(kpi, r["benchmark"]), source=r["benchmark_source"],
                   year=int(r["benchmark_year"]))
-    col.metric(t(f"diag.kpi.{kpi}"), fmt_kpi(kpi, r["value"]), delta,
+    label = t(f"diag.kpi.{kpi}")
+    if currency and kpi in dg.MONEY_KPIS:  # the code in the label: a value with it overflows the card
+        label = f"{label} ({currency})"
+    col.metric(label, fmt_kpi(kpi, r["value"]), delta,
                delta_color="off" if good is None else ("normal" if good else "inverse"), help=help_)
     if help_:
         above = r["value"] >= r["benchmark"]
@@ -146,18 +152,35 @@ def quadrant_chart(sk: pd.DataFrame, findings: list[dg.Finding], t: Translate) -
 
 
 def change_summary(dec: dg.Decomposition, period_name: str, t: Translate) -> str:
-    """The revenue change against ``period_name`` in one sentence, split into its factors."""
+    """The revenue change against ``period_name`` in one sentence, split into its factors (and the
+    exchange-rate effect when sales were converted from other currencies)."""
     eff = dec.effect_pct()
     if dec.factors[0] == "sessions":
-        return t("diag.change_summary", change=f"{dec.change_pct:+.1%}", period=period_name,
+        text = t("diag.change_summary", change=f"{dec.change_pct:+.1%}", period=period_name,
                  sessions=f"{eff['sessions']:+.1%}", conversion=f"{eff['conversion']:+.1%}",
                  aov=f"{eff['aov']:+.1%}")
-    return t("diag.change_summary_orders", change=f"{dec.change_pct:+.1%}", period=period_name,
-             orders=f"{eff['orders']:+.1%}", aov=f"{eff['aov']:+.1%}")
+    else:
+        text = t("diag.change_summary_orders", change=f"{dec.change_pct:+.1%}", period=period_name,
+                 orders=f"{eff['orders']:+.1%}", aov=f"{eff['aov']:+.1%}")
+    if "fx" in eff:
+        text += " " + t("diag.change_summary_fx", fx=f"{eff['fx']:+.1%}")
+    return text
 
 
-def waterfall_chart(wf: pd.DataFrame, dec: dg.Decomposition, t: Translate) -> alt.LayerChart:
-    """Revenue before, each factor's effect (green up, red down) and revenue after, on a zoomed axis."""
+def fx_rates_caption(dec: dg.Decomposition, currency: str, t: Translate) -> str | None:
+    """The average rate of each other currency before and after ("EUR 1.0813 → 1.1172 USD"), or None."""
+    if dec.rates is None:
+        return None
+    rows = dec.rates.loc[dec.rates["currency"] != currency]
+    parts = [f"{r.currency} {r.rate_before:.4g} → {r.rate_after:.4g}" for r in rows.itertuples()
+             if r.rate_before == r.rate_before and r.rate_after == r.rate_after]
+    return t("diag.fx_rates", rates="; ".join(parts), currency=currency) if parts else None
+
+
+def waterfall_chart(wf: pd.DataFrame, dec: dg.Decomposition, t: Translate,
+                    currency: str | None = None) -> alt.LayerChart:
+    """Revenue before, each factor's effect (green up, red down; the exchange-rate effect among them when
+    sales were converted) and revenue after, on a zoomed axis; the axis names ``currency``."""
     wf = wf.assign(label=[t(f"diag.wf.{s}") for s in wf["step"]])
     wf["kind"] = ["total" if s in ("before", "after") else ("up" if a >= 0 else "down")
                   for s, a in zip(wf["step"], wf["amount"])]
@@ -167,7 +190,7 @@ def waterfall_chart(wf: pd.DataFrame, dec: dg.Decomposition, t: Translate) -> al
     lo = float(min(inner[["start", "end"]].min().min(), dec.revenue_before, dec.revenue_after))
     hi = float(max(inner[["start", "end"]].max().max(), dec.revenue_before, dec.revenue_after))
     pad = max((hi - lo) * 0.6, abs(hi) * 0.01)
-    y = alt.Y("start:Q", title=t("diag.col.revenue"),
+    y = alt.Y("start:Q", title=t("diag.col.revenue") + (f" ({currency})" if currency else ""),
               scale=alt.Scale(domain=[lo - pad, hi + pad], zero=False))
     base = alt.Chart(wf).encode(x=alt.X("label:N", sort=list(wf["label"]), title=None,
                                         axis=alt.Axis(labelAngle=0)))

@@ -18,6 +18,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from cbe_core.i18n import LANG_NAMES, LANGS, normalise_lang
 from cbe_core.i18n import t as translate
 
+from . import money
 from .data import SOURCE_KEY, Dataset, current_dataset, current_source
 from .workspace import sidebar as workspace_sidebar
 
@@ -94,7 +95,9 @@ class PageContext:
 
 
 def link_params(lang: str) -> dict[str, str]:
-    return {LANG_KEY: lang} if lang != "en" else {}
+    params = {LANG_KEY: lang} if lang != "en" else {}
+    cur = money.url_currency()
+    return params | ({money.CUR_KEY: cur} if cur else {})
 
 
 def page_link(path: str, label: str, icon: str, lang: str) -> None:
@@ -126,8 +129,9 @@ def start_page(page: str) -> PageContext:
             format_func=lambda s: translate(f"ui.source.{s}", lang),
             key=SOURCE_WIDGET, on_change=_on_source_change,
         )
-        data = current_dataset()
+        data = money.apply(current_dataset())
         workspace_sidebar(lang)
+        money.sidebar(data, lang)
         if data.source != "workspace":
             _sidebar_health(data, lang)
     return PageContext(page, lang, data)

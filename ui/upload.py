@@ -61,10 +61,11 @@ def _reason_rows(report, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def show_report(report, frame: pd.DataFrame | None, lang: str) -> None:
+def show_report(report, frame: pd.DataFrame | None, lang: str, fx=None) -> None:
+    """The load report; ``fx`` (the table's FxReport) adds what the currency conversion did."""
     st.markdown(f"**{t('data.report', lang)}**")
     # describe() repeats file names and headers from the file: plain text, never markdown or HTML
-    st.text("\n".join(report.describe(lang)))
+    st.text("\n".join(report.describe(lang) + (fx.describe(lang) if fx is not None else [])))
     reasons = _reason_rows(report, lang)
     if reasons.empty:
         st.success(t("data.clean", lang), icon=":material/check_circle:")
@@ -106,7 +107,7 @@ def table_panel(table: str, lang: str, loaded) -> None:
         st.error(error.message(lang), icon=":material/error:")
     if table in loaded.tables:
         item = loaded.tables[table]
-        show_report(item.report, item.frame, lang)
+        show_report(item.report, item.frame, lang, item.fx)
     st.button(t("data.remove", lang), key=f"rm_{table}", on_click=_remove, args=(table,))
 
 

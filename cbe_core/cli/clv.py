@@ -1,12 +1,13 @@
-"""``python -m cbe_core clv ORDERS --calibration-end D [--holdout-end D] [--time-unit week|day]
-[--model pareto|mbg|bgnbd|auto] [--json] [--lang en|zh]``: fit a purchase model + Gamma-Gamma on the
-orders up to the calibration end (inclusive; customers whose first order is later are left out) and
-check the holdout.
+"""``python -m cbe_core clv ORDERS [ORDERS ...] --calibration-end D [--holdout-end D] [--time-unit
+week|day] [--model pareto|mbg|bgnbd|auto] [--currency XXX] [--store-currency XXX] [--rates F] [--json]
+[--lang en|zh]``: fit a purchase model + Gamma-Gamma on the orders up to the calibration end (inclusive;
+customers whose first order is later are left out) and check the holdout. Several order files are stacked
+and converted to one reporting currency.
 
 Without ``--model`` the command fits BG/NBD and ``--json`` prints exactly ``{"bgnbd": {"r", "alpha",
 "a", "b", "time_unit"}, "gamma_gamma": {"p", "q", "v"}, "holdout": {"customers",
-"predicted_repeat_purchases", "actual_repeat_purchases"}}`` (the shape scripts written before the
-other models rely on). With ``--model`` the JSON also has ``"model"``: the name of the model used,
+"predicted_repeat_purchases", "actual_repeat_purchases"}, "currency"}`` (the shape scripts written before
+the other models rely on). With ``--model`` the JSON also has ``"model"``: the name of the model used,
 whose parameters are under that name (``"pareto": {"r", "alpha", "s", "beta", "time_unit"}``,
 ``"mbg"`` or ``"bgnbd": {"r", "alpha", "a", "b", "time_unit"}``), and with ``auto`` ``"selection":
 {"chosen", "reason", "calibration_end", "holdout_end", "models": [{"model", "log_likelihood",
@@ -14,7 +15,8 @@ whose parameters are under that name (``"pareto": {"r", "alpha", "s", "beta", "t
 :mod:`cbe_core.customers.models`: chosen on the given holdout, or on the last part of the calibration
 period without one). Holdout figures sum over the calibration customers from the calibration end to
 the holdout end (``null`` without ``--holdout-end``; ``gamma_gamma`` is ``null`` when too few repeat
-buyers to fit it). Notes go to stderr."""
+buyers to fit it). Spend is in the reporting ``currency`` (Gamma-Gamma's ``v`` scales with it). Notes go
+to stderr."""
 
 from __future__ import annotations
 
@@ -23,9 +25,12 @@ import json
 import math
 import sys
 
+from ._money import add_arguments, one_currency, read_many
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("orders", help="orders file (CSV or XLSX) with customer ids")
+    parser.add_argument("orders", nargs="+",
+                        help="orders file (CSV or XLSX) with customer ids; several are stacked")
     parser.add_argument("--calibration-end", required=True,
                         help="last day of the calibration period, YYYY-MM-DD")
     parser.add_argument("--holdout-end", help="last day of the holdout period, YYYY-MM-DD")
@@ -35,6 +40,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "(default: BG/NBD with the original JSON shape)")
     parser.add_argument("--json", action="store_true", help="print the fit as JSON")
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
+    add_arguments(parser)
 
 
 def _round(v):
@@ -62,9 +68,9 @@ def _selection(choice, lang: str) -> dict:
 def run(args: argparse.Namespace) -> int:
     from cbe_core.customers import clv
     from cbe_core.i18n import t
-    from cbe_core.ingest import read_table
 
-    orders, _report = read_table(args.orders, "orders")
+    conv = one_currency({"orders": read_many(args.orders, "orders")}, args, args.lang)
+    orders = conv.frames["orders"]
     res = clv.fit(orders, args.calibration_end, args.holdout_end, time_unit=args.time_unit,
                   model=args.model or "bgnbd")
     m = res.model
@@ -78,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
             out = {"model": m.name, **out}
             if res.selection is not None:
                 out["selection"] = _selection(res.selection, args.lang)
+        out["currency"] = conv.reporting
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
     if res.selection is not None:

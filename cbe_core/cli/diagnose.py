@@ -1,10 +1,17 @@
-"""``python -m cbe_core diagnose --orders F [--traffic F --ads F --products F] [--from D --to D]
-[--compare previous|last_year] [--slice DIM=VALUE] [--sensitivity low|medium|high] [--json] [--lang]``.
+"""``python -m cbe_core diagnose --orders F [--orders F2 ...] [--traffic F --ads F --products F]
+[--from D --to D] [--compare previous|last_year] [--slice DIM=VALUE] [--sensitivity low|medium|high]
+[--currency XXX] [--store-currency XXX] [--rates F] [--json] [--lang]``.
 
 Prints the KPIs (with the change against the comparison period) and the findings ranked by money at
 stake. ``--json`` prints ``{"kpis": {"start", "end", "values", "not_available", "previous",
 "last_year"}, "findings": [{"code", "severity", "dimension", "slice", "evidence", "money_at_stake",
-"message", "action"}], "decomposition": {...}, "notes": [...]}``.
+"message", "action"}], "decomposition": {..., "rates"}, "notes": [...], "currency"}``.
+
+Several ``--orders`` (or ``--ads``) files are stacked (the Amazon US and DE reports of one store). Every
+amount is converted into the reporting ``currency`` at the ECB rate of its date (see
+:mod:`cbe_core.ingest.currency`); the decomposition then has an ``fx`` effect and ``rates`` (average
+rate per source currency before and after; ``null`` with one currency). Lines without a rate are left
+out of the money totals and said so on stderr.
 
 Traffic or ads reports without a date column (Amazon's "Detail Page Sales and Traffic By Child
 Item") take their period from ``--from``/``--to``; dated files are read whole, so the comparison
@@ -17,12 +24,15 @@ import argparse
 import json
 import sys
 
+from ._money import add_arguments, one_currency, read_many
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--orders", required=True, help="orders file (CSV, TSV or XLSX)")
-    parser.add_argument("--traffic",
+    parser.add_argument("--orders", required=True, action="append",
+                        help="orders file (CSV, TSV or XLSX); repeat for several marketplaces")
+    parser.add_argument("--traffic", action="append",
                         help="traffic file: sessions by day/SKU/source, or an Amazon business report")
-    parser.add_argument("--ads", help="ads file: campaign or advertised-product report")
+    parser.add_argument("--ads", action="append", help="ads file: campaign or advertised-product report")
     parser.add_argument("--products", help="products file with category and unit cost")
     parser.add_argument("--from", dest="start", help="first day YYYY-MM-DD (default: first order)")
     parser.add_argument("--to", dest="end", help="last day YYYY-MM-DD (default: last order)")
@@ -33,6 +43,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="anomaly sensitivity")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the text")
+    add_arguments(parser)
 
 
 def _date(value: str | None):
@@ -48,18 +59,6 @@ def _date(value: str | None):
         raise DataError("err.diag.bad_date", value=value) from None
 
 
-def _read(path: str, table: str, period):
-    from cbe_core.errors import DataError
-    from cbe_core.ingest import read_table
-
-    try:
-        return read_table(path, table)[0]
-    except DataError as exc:
-        if exc.key == "err.io.period_required" and period is not None:
-            return read_table(path, table, period=period)[0]
-        raise
-
-
 def run(args: argparse.Namespace) -> int:
     from cbe_core import diagnostics as dg
     from cbe_core.errors import DataError
@@ -72,13 +71,15 @@ def run(args: argparse.Namespace) -> int:
         if "=" not in args.slice:
             raise DataError("err.diag.slice_dim", dim=args.slice, dims=", ".join(dg.SLICE_DIMS))
         slice_dim, slice_value = (p.strip() for p in args.slice.split("=", 1))
-    orders = _read(args.orders, "orders", None)
-    traffic = _read(args.traffic, "traffic", period) if args.traffic else None
-    ads = _read(args.ads, "ads", period) if args.ads else None
-    products = _read(args.products, "products", None) if args.products else None
+    lang = args.lang
+    frames = {"orders": read_many(args.orders, "orders"),
+              "traffic": read_many(args.traffic, "traffic", period) if args.traffic else None,
+              "ads": read_many(args.ads, "ads", period) if args.ads else None,
+              "products": read_many(args.products, "products") if args.products else None}
+    conv = one_currency(frames, args, lang)
+    orders, traffic, ads, products = (conv.frames.get(n) for n in ("orders", "traffic", "ads", "products"))
     res = dg.run_all(orders, traffic, ads, products, start=start, end=end, compare_to=args.compare,
                      slice_dim=slice_dim, slice_value=slice_value, sensitivity=args.sensitivity)
-    lang = args.lang
     if args.json:
         k = dg.kpis_json(res.kpis)
         k["previous"] = dg.kpis_json(res.previous)["values"]
@@ -92,8 +93,12 @@ def run(args: argparse.Namespace) -> int:
                 "after": [d.strftime("%Y-%m-%d") for d in dec.after],
                 "revenue_before": dec.revenue_before, "revenue_after": dec.revenue_after,
                 "change": dec.change, "effects": dict(dec.effects),
+                "rates": None if dec.rates is None else [
+                    {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}
+                    for row in dec.rates.drop(columns="rate").to_dict("records")],
             },
             "notes": [t(n, lang) for n in res.notes],
+            "currency": conv.reporting,
         }
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, allow_nan=False, default=str)
         print()
@@ -114,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         elif name in ("orders", "units", "sessions", "page_views", "customers"):
             text = f"{v:,.0f}"
         else:
-            text = f"{v:,.2f}"
+            text = f"{v:,.2f}" + (f" {conv.reporting}" if name in dg.MONEY_KPIS else "")
         ch = comp.loc[name, "change_pct"]
         delta = f"  ({ch * 100:+.1f}%)" if ch == ch else ""
         print(f"  {label}: {text}{delta}", file=out)

@@ -1,12 +1,15 @@
-"""``python -m cbe_core rfm FILE [--as-of D] [--window-days N] [--segments ...] [--out segments.xlsx]
-[--model auto|pareto|mbg|bgnbd] [--json] [--lang en|zh]``: RFM segments of an orders file and the
-segment lists in Excel.
+"""``python -m cbe_core rfm FILE [FILE ...] [--as-of D] [--window-days N] [--segments ...]
+[--out segments.xlsx] [--model auto|pareto|mbg|bgnbd] [--currency XXX] [--store-currency XXX] [--rates F]
+[--json] [--lang en|zh]``: RFM segments of an orders file (several files are stacked) and the segment
+lists in Excel.
 
 Without ``--segments`` every segment with customers goes in the workbook. With ``--model`` the
 workbook's customer rows also carry each customer's churn risk, expected next order and predicted
 12-month spend from that customer-value model, fitted up to the analysis date. ``--json`` prints
 ``{"as_of", "window_days", "customers", "segments": {key: {"name", "customers", "share", "revenue"}},
-"notes", "workbook"}`` (segments in rule order, empty ones included)."""
+"notes", "workbook", "currency"}`` (segments in rule order, empty ones included). Monetary values and
+revenue are in the reporting ``currency`` (see :mod:`cbe_core.ingest.currency`); the workbook's money
+headers carry it."""
 
 from __future__ import annotations
 
@@ -14,9 +17,12 @@ import argparse
 import json
 import sys
 
+from ._money import add_arguments, one_currency, read_many
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="orders file (CSV or XLSX) with customer ids")
+    parser.add_argument("file", nargs="+",
+                        help="orders file (CSV or XLSX) with customer ids; several are stacked")
     parser.add_argument("--as-of",
                         help="analysis date YYYY-MM-DD, exclusive (default: the day after the last order)")
     parser.add_argument("--window-days", type=int, help="only orders in the last N days before --as-of")
@@ -27,6 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="add churn risk and next order from this customer-value model to the workbook")
     parser.add_argument("--json", action="store_true", help="print per-segment counts and revenue as JSON")
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of text and workbook")
+    add_arguments(parser)
 
 
 def resolve_segments(wanted: list[str], keys: list[str], lang: str) -> list[str]:
@@ -56,9 +63,9 @@ def run(args: argparse.Namespace) -> int:
     from cbe_core import export
     from cbe_core.customers import rfm
     from cbe_core.i18n import t
-    from cbe_core.ingest import read_table
 
-    orders, _report = read_table(args.file, "orders")
+    conv = one_currency({"orders": read_many(args.file, "orders")}, args, args.lang)
+    orders = conv.frames["orders"]
     result = rfm.analyse(orders, as_of=args.as_of, window_days=args.window_days)
     keys = list(result.segments["segment"])
     chosen = resolve_segments(args.segments, keys, args.lang) if args.segments else None
@@ -70,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
             cal_end = (result.as_of - pd.Timedelta(days=1)).date().isoformat()
             fit = clv.fit(orders, cal_end, model=args.model)
             customers = clv.with_predictions(customers, fit.customers)
-        export.segments_workbook(customers, chosen, lang=args.lang, path=args.out)
+        export.segments_workbook(customers, chosen, lang=args.lang, path=args.out,
+                                 currency=conv.reporting)
     notes = [t(n.key, args.lang, **n.params) for n in result.notes]
     if args.json:
         segs = {
@@ -80,10 +88,11 @@ def run(args: argparse.Namespace) -> int:
         }
         print(json.dumps({"as_of": result.as_of.date().isoformat(), "window_days": result.window_days,
                           "customers": int(len(result.customers)), "segments": segs, "notes": notes,
-                          "workbook": args.out}, ensure_ascii=False, indent=1))
+                          "workbook": args.out, "currency": conv.reporting}, ensure_ascii=False, indent=1))
         return 0
     print(t("rfm.cli.header", args.lang, as_of=result.as_of.date().isoformat(),
             customers=f"{len(result.customers):,}"))
+    print("  " + t("fx.money_in", args.lang, currency=conv.reporting))
     width = max(len(t(f"rfm.seg.{k}", args.lang)) for k in keys) + 2
     for row in result.segments.itertuples(index=False):
         name = t(f"rfm.seg.{row.segment}", args.lang)

@@ -1,8 +1,14 @@
-"""``python -m cbe_core validate TABLE FILE``: read a file as the reader would and print its load report.
+"""``python -m cbe_core validate TABLE FILE [--currency XXX] [--store-currency XXX] [--rates F]``: read a
+file as the reader would and print its load report.
 
 Exit 0 with the report (text, or one JSON object with ``--json``); unusable input raises ``DataError``,
 which the dispatcher prints to stderr with exit code 2. Only the reader's own dependencies (pandas,
 pyarrow) are imported, inside :func:`run`, so the command starts fast.
+
+Money is summed in one currency: ``currency`` is the reporting currency (``--currency``, default the
+currency of most of the revenue; ``null`` for tables without money), ``currencies`` the lines per source
+currency, ``no_rate`` the lines per currency left out of the money totals for want of an exchange rate,
+and ``revenue`` (orders) is in the reporting currency.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import sys
 from datetime import date
 
 from ..schema import TABLES
+from ._money import add_arguments
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -25,6 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day, inclusive")
     parser.add_argument("--map", action="append", default=[], metavar="CANONICAL=HEADER",
                         help="map a header to a canonical column (repeatable)")
+    add_arguments(parser)
 
 
 def _day(value: str):
@@ -48,8 +56,9 @@ def _mapping(items: list[str]) -> dict[str, str]:
     return out
 
 
-def report_dict(frame, report, table: str) -> dict:
-    """The JSON object of the command (also used by tests and scripts)."""
+def report_dict(frame, report, table: str, fx=None) -> dict:
+    """The JSON object of the command (also used by tests and scripts); ``frame`` is in the reporting
+    currency and ``fx`` the :class:`~cbe_core.ingest.currency.FxReport` of its conversion."""
     from .. import ingest
 
     summary = ingest.summarize(frame, table)
@@ -68,6 +77,10 @@ def report_dict(frame, report, table: str) -> dict:
     for key in ("dropped", "fixed", "excluded", "examples", "mapping", "layout", "encoding", "delimiter",
                 "notes"):
         out[key] = d[key]
+    money = fx is not None and bool(fx.lines)
+    out["currency"] = fx.reporting if money else None
+    out["currencies"] = dict(fx.lines) if money else {}
+    out["no_rate"] = dict(fx.no_rate) if money else {}
     return out
 
 
@@ -75,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     from .. import ingest
     from ..errors import DataError
     from ..i18n import t
+    from ..ingest import currency
 
     period = None
     if args.start or args.end:
@@ -83,16 +97,24 @@ def run(args: argparse.Namespace) -> int:
         period = (_day(args.start), _day(args.end))
     frame, report = ingest.read_table(args.file, args.table, mapping=_mapping(args.map) or None,
                                       period=period)
-    out = report_dict(frame, report, args.table)
+    rates = ingest.read_table(args.rates, "fx_rates")[0] if args.rates else None
+    conv = currency.convert_all({args.table: frame}, args.currency, store_currency=args.store_currency,
+                                rates=rates)
+    fx = conv.reports.get(args.table)
+    out = report_dict(conv.frames[args.table], report, args.table, fx)
     if args.json:
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
-    for line in report.describe(args.lang):
+    for line in report.describe(args.lang) + (fx.describe(args.lang) if fx is not None else []):
         print(line)
+    if out["currency"]:
+        parts = ", ".join(f"{c} {n:,}" for c, n in out["currencies"].items())
+        print(t("fx.cli.currencies", args.lang, parts=parts, reporting=out["currency"]))
     if args.table == "orders":
         customers = out["customers"] if out["customers"] is not None else t("common.not_available", args.lang)
-        print(t("io.cli.sales", args.lang, lines=f"{out['sales_lines']:,}", revenue=f"{out['revenue']:,.2f}",
+        revenue = f"{out['revenue']:,.2f} {out['currency'] or ''}".strip()
+        print(t("io.cli.sales", args.lang, lines=f"{out['sales_lines']:,}", revenue=revenue,
                 customers=customers, first=out["first_date"] or "-", last=out["last_date"] or "-"))
     else:
         print(t("io.cli.rows", args.lang, rows=f"{out['rows_loaded']:,}", first=out.get("first_date") or "-",

@@ -18,12 +18,12 @@ from .comparison import benchmark_for, compare, last_year_range, load_benchmarks
 from .decomposition import Decomposition, decompose, lmdi, log_mean, waterfall
 from .diagnosis import COMPARISONS, Diagnosis, export_frames, run_all
 from .findings import RULES, SEVERITIES, Finding, rank
-from .kpi import HIGHER_IS_BETTER, KPI_ORDER, RATIO_KPIS, Kpis, kpis, kpis_for, kpis_json
+from .kpi import HIGHER_IS_BETTER, KPI_ORDER, MONEY_KPIS, RATIO_KPIS, Kpis, kpis, kpis_for, kpis_json
 from .store import SLICE_DIMS, Store, prepare, slice_values
 
 __all__ = [
     "COMPARISONS", "HIGHER_IS_BETTER", "KPI_ORDER", "RATIO_KPIS", "RULES", "SENSITIVITY", "SEVERITIES",
-    "SLICE_DIMS", "SWING_METRICS",
+    "SLICE_DIMS", "SWING_METRICS", "MONEY_KPIS",
     "Decomposition", "Diagnosis", "Finding", "Kpis", "Store",
     "anomalies", "benchmark_for", "by_campaign", "by_source", "by_sku", "compare", "daily", "decompose",
     "detect_anomalies", "export_frames", "kpis", "kpis_for", "kpis_json", "last_year_range", "lmdi",

@@ -93,11 +93,14 @@ def by_source(st: Store, start, end, sku_table: pd.DataFrame | None = None) -> p
     """Traffic structure: ``source, sessions, sessions_share, orders, revenue, revenue_share,
     conversion, bounce_rate, revenue_per_session``. Orders and revenue are attributed to sources in
     proportion to each SKU's orders by source in the traffic (sessions when it has no orders); an
-    estimate when the orders themselves carry no source."""
+    estimate when the orders themselves carry no source. ``None`` without traffic, or when no traffic
+    row falls in the range (the KPIs then say why sessions are not available)."""
     if st.traffic is None:
         return None
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     tr = _in(st.traffic, start, end)
+    if not len(tr):
+        return None
     aggs = {"sessions": ("sessions", "sum")}
     if st.flags["bounces"]:
         aggs["bounces"] = ("bounces", "sum")

@@ -24,7 +24,7 @@ from .findings import (
     find_source_concentration,
     find_swings,
 )
-from .kpi import Kpis, _range, kpis_for
+from .kpi import MONEY_KPIS, Kpis, _range, kpis_for
 from .store import prepare
 
 COMPARISONS = ("previous", "last_year")
@@ -113,12 +113,16 @@ def run_all(
     return Diagnosis(start, end, cur, prev, ly, comp, dec, sk, src, camp, dly, an, tuple(findings), cur.notes)
 
 
-def export_frames(res: Diagnosis, lang: str = "en") -> dict[str, pd.DataFrame]:
+def export_frames(res: Diagnosis, lang: str = "en", currency: str | None = None) -> dict[str, pd.DataFrame]:
     """The sheets of the Excel download: KPIs with comparisons, findings (with text in ``lang``),
-    products, sources, campaigns and flagged days (sheet names in ``lang``)."""
+    products, sources, campaigns and flagged days (sheet names in ``lang``). With ``currency`` (the
+    reporting currency) money columns carry it in their header (``revenue (EUR)``) and the KPI sheet
+    gains a ``currency`` column naming it on the money KPIs."""
     kp = res.comparison.copy()
     kp.insert(1, "name", [t(f"diag.kpi.{k}", lang) for k in kp["kpi"]])
     kp["reason"] = [t(r, lang) if isinstance(r, str) else None for r in kp["reason"]]
+    if currency:
+        kp.insert(2, "currency", [currency if k in MONEY_KPIS else None for k in kp["kpi"]])
     sheets = {t("diag.sheet.kpis", lang): kp, t("diag.sheet.findings", lang): res.findings_frame(lang),
               t("diag.sheet.products", lang): res.by_sku}
     if res.by_source is not None:
@@ -126,4 +130,13 @@ def export_frames(res: Diagnosis, lang: str = "en") -> dict[str, pd.DataFrame]:
     if res.by_campaign is not None:
         sheets[t("diag.sheet.campaigns", lang)] = res.by_campaign
     sheets[t("diag.sheet.anomalies", lang)] = res.anomalies.drop(columns=["weight", "scale"], errors="ignore")
+    if currency:
+        sheets = {name: frame.rename(columns={c: f"{c} ({currency})" for c in frame.columns
+                                              if c in MONEY_COLUMNS})
+                  for name, frame in sheets.items()}
     return sheets
+
+
+MONEY_COLUMNS = frozenset({"revenue", "aov", "gross_profit", "ad_spend", "ad_sales", "spend",
+                           "profit_after_ads", "money_at_stake", "revenue_per_session"})
+"""Columns of the export tables that hold money (in the reporting currency)."""

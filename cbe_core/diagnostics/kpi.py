@@ -53,6 +53,8 @@ HIGHER_IS_BETTER: dict[str, bool | None] = {
     "returning_revenue_share": True, "ad_spend": None, "ad_sales": True, "roas": True, "acos": False,
     "tacos": False, "break_even_acos": True,
 }
+MONEY_KPIS = frozenset({"revenue", "aov", "gross_profit", "ad_spend", "ad_sales"})
+"""KPIs in the reporting currency (the others are counts or ratios)."""
 RATIO_KPIS = frozenset({"conversion_rate", "unit_session_pct", "bounce_rate", "buy_box_pct", "margin",
                         "return_rate", "cancel_rate", "repurchase_rate", "returning_revenue_share",
                         "acos", "tacos", "break_even_acos"})

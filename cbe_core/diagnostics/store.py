@@ -42,6 +42,7 @@ class Store:
     notes: tuple[str, ...]
     slice_dim: str | None = None
     slice_value: str | None = None
+    fx: pd.DataFrame | None = None  # date, sku, currency, revenue, revenue_orig (converted orders only)
 
 
 def _check_orders(orders: pd.DataFrame) -> None:
@@ -179,6 +180,7 @@ def prepare(
         "cost": _bc(np.nan_to_num(cost)), "cost_missing": _bc(cost_missing.astype(float)),
         "fees": _bc(fees[sale]), "shipping": _bc(ship[sale]),
     })
+    fx = _fx_sku_day(o, sale, sd, sk, d0, n_sku, sku_uni, qty)
     # store-level: distinct sales orders per day; all and cancelled orders by the order's first line
     n_days = int(day_no[valid].max()) - d0 + 1 if valid.any() else 0
     sale_first = ~pd.Series(oc).duplicated().to_numpy()
@@ -282,6 +284,8 @@ def prepare(
 
     if slice_dim == "source" and tr is not None:
         sku_day, notes = _attribute_to_source(sku_day, traffic, str(slice_value), notes)
+        if fx is not None:
+            fx = _attribute_to_source(fx, traffic, str(slice_value), [], ("revenue", "revenue_orig"))[0]
         day = None
 
     flags = {
@@ -297,7 +301,30 @@ def prepare(
                  traffic=tr, ads=ad, products=prod,
                  first_date=first_date, last_date=last_date, flags=dict(flags),
                  reasons=dict(reasons), notes=tuple(dict.fromkeys(notes)), slice_dim=slice_dim,
-                 slice_value=None if slice_value is None else str(slice_value))
+                 slice_value=None if slice_value is None else str(slice_value), fx=fx)
+
+
+def _fx_sku_day(o: pd.DataFrame, sale: np.ndarray, sd: np.ndarray, sk: np.ndarray, d0: int, n_sku: int,
+                sku_uni: np.ndarray, qty: np.ndarray) -> pd.DataFrame | None:
+    """Sales per day, SKU and the currency they were sold in: ``revenue`` (reporting currency) and
+    ``revenue_orig`` (as sold), for the exchange-rate effect. Only for orders converted by
+    :func:`cbe_core.ingest.currency.convert` (which adds ``currency_orig`` and ``unit_price_orig``)."""
+    if not {"currency_orig", "unit_price_orig"} <= set(o.columns) or not sale.any():
+        return None
+    cur_code, cur_uni = pd.factorize(o["currency_orig"].astype("str").fillna("?"))
+    n_cur = max(len(cur_uni), 1)
+    rev = (qty * _num(o, "unit_price"))[sale]
+    orig = (qty * _num(o, "unit_price_orig"))[sale]
+    codes, keys = pd.factorize(((sd - d0) * n_sku + sk).astype(np.int64) * n_cur + cur_code[sale])
+    keys = np.asarray(keys, dtype=np.int64)
+    cell = keys // n_cur
+    return pd.DataFrame({
+        "date": (cell // n_sku + d0).astype("datetime64[D]").astype("datetime64[ns]"),
+        "sku": pd.array(sku_uni[cell % n_sku], dtype="str"),
+        "currency": pd.array(np.asarray(cur_uni, dtype=object)[keys % n_cur], dtype="str"),
+        "revenue": np.bincount(codes, weights=rev, minlength=len(keys)),
+        "revenue_orig": np.bincount(codes, weights=orig, minlength=len(keys)),
+    })
 
 
 def _customer_orders(ccode: np.ndarray, order: np.ndarray, day: np.ndarray, rev: np.ndarray):
@@ -342,12 +369,13 @@ def _source_weights(traffic: pd.DataFrame) -> pd.DataFrame:
     return g[["sku", "source", "weight"]]
 
 
-def _attribute_to_source(sku_day: pd.DataFrame, traffic: pd.DataFrame, source: str, notes: list[str]):
+def _attribute_to_source(sku_day: pd.DataFrame, traffic: pd.DataFrame, source: str, notes: list[str],
+                         cols=("revenue", "units", "orders", "cost", "fees", "shipping")):
     w = _source_weights(traffic)
     w = w[w["source"] == source].set_index("sku")["weight"]
     f = sku_day["sku"].map(w).fillna(0.0).to_numpy()
     out = sku_day.copy()
-    for c in ("revenue", "units", "orders", "cost", "fees", "shipping"):
+    for c in cols:
         out[c] = out[c].to_numpy(dtype=float) * f
     notes = [*notes, "diag.note.attributed"]
     return out, notes

@@ -167,6 +167,8 @@ _NAMED_EXAMPLES = {
     "fulfillment": ("Amazon", "Amazon"),
     "settlement_id": ("12345678901", "12345678901"),
     "description": ("Bamboo cutting board", "Bamboo cutting board"),
+    "rate": ("7.10", "7.75"),
+    "base": ("CNY", "CNY"),
 }
 
 
