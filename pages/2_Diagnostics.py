@@ -11,8 +11,8 @@ from cbe_core import export
 from cbe_core.diagnostics import abtest
 from cbe_core.errors import DataError
 from ui import diagnostics_charts as dc
-from ui import profit_view
 from ui import money as currency_ui
+from ui import profit_view
 from ui.cache import cached
 from ui.shell import start_page
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from cbe_core import export
-from cbe_core.customers import clv, cohorts, rfm
+from cbe_core.customers import clv, rfm
 from cbe_core.errors import DataError
 from ui import customers_charts as cc
 from ui import customers_panels as cp
