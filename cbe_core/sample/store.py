@@ -411,6 +411,10 @@ def generate_store(seed: int = 7, plant: bool = True) -> dict[str, pd.DataFrame]
         sample_logistics = None
     if sample_logistics is not None:
         store.update(sample_logistics.generate(store, seed=seed, plant=plant))
+    # search terms behind the ads, and listing text added to the products (cbe_core.sample.ads)
+    from . import ads as sample_ads
+
+    store.update(sample_ads.generate(store, seed=seed, plant=plant))
     return store
 
 
