@@ -378,8 +378,8 @@ def _unit_targets(fine, sku_k, camp_k, tgt, ads, st, flat, s, notes):
     t_map = tgt.set_index("sku")["target_acos"]
     b_map = tgt.set_index("sku")["break_even_acos"]
     skus = pd.Series(sku_k[fine["sku"].to_numpy()])
-    target = skus.map(t_map).to_numpy(dtype=float)
-    be = skus.map(b_map).to_numpy(dtype=float)
+    target = np.array(skus.map(t_map), dtype=float)        # writable copies (copy-on-write views are not)
+    be = np.array(skus.map(b_map), dtype=float)
     source = np.where(np.isfinite(target), "sku", "").astype(object)
     missing = ~np.isfinite(target)
     if missing.any():
@@ -431,21 +431,30 @@ def _negate(n: pd.DataFrame, rows, st, term_k, period, s: Settings) -> pd.DataFr
 
 
 def _destinations(h: pd.DataFrame, rows, camp_d, ag_d, sku_k, exact_kind, s: Settings, notes) -> pd.DataFrame:
-    """Where each harvested term goes (see the module docstring) and whether to isolate it."""
-    ex = rows.loc[rows["kind"] == exact_kind]
-    by_camp = (ex.groupby(["camp", "ag"], sort=False)["clicks"].sum().reset_index()
-               .sort_values("clicks", ascending=False, kind="stable").drop_duplicates("camp")
-               .set_index("camp")["ag"])
-    by_sku = (ex.groupby(["sku", "camp", "ag"], sort=False)["clicks"].sum().reset_index()
-              .sort_values("clicks", ascending=False, kind="stable").drop_duplicates("sku").set_index("sku"))
+    """Where each harvested term goes (see the module docstring) and whether to isolate it. A keyword
+    goes to an ad group holding exact keywords, an ASIN to one holding product (ASIN) targets: an ad
+    group targets keywords or products, not both."""
+    def best(kind: int):
+        ex = rows.loc[rows["kind"] == kind]
+        by_camp = (ex.groupby(["camp", "ag"], sort=False)["clicks"].sum().reset_index()
+                   .sort_values("clicks", ascending=False, kind="stable").drop_duplicates("camp")
+                   .set_index("camp")["ag"])
+        by_sku = (ex.groupby(["sku", "camp", "ag"], sort=False)["clicks"].sum().reset_index()
+                  .sort_values("clicks", ascending=False, kind="stable").drop_duplicates("sku")
+                  .set_index("sku"))
+        return by_camp, by_sku
+
+    lookups = {"keyword": best(exact_kind), "product": best(MATCH_KINDS.index("product"))}
     dest_c = np.full(len(h), -1, dtype=np.int64)
     dest_a = np.full(len(h), -1, dtype=np.int64)
-    for i, (camp, ag, sku, kind) in enumerate(zip(h["camp"], h["ag"], h["sku_code"], h["kind"])):
+    for i, (camp, ag, sku, kind, ttype) in enumerate(zip(h["camp"], h["ag"], h["sku_code"], h["kind"],
+                                                         h["target_type"])):
+        by_camp, by_sku = lookups[ttype]
         if camp in by_camp.index:
             dest_c[i], dest_a[i] = camp, by_camp.loc[camp]
         elif sku >= 0 and sku_k[sku] != "" and sku in by_sku.index:
             dest_c[i], dest_a[i] = by_sku.loc[sku, "camp"], by_sku.loc[sku, "ag"]
-        elif MATCH_KINDS[kind] in ("broad", "phrase"):
+        elif ttype == "keyword" and MATCH_KINDS[kind] in ("broad", "phrase"):
             dest_c[i], dest_a[i] = camp, ag
     has = dest_c >= 0
     h["dest_campaign"] = np.where(has, camp_d[np.maximum(dest_c, 0)], "")
