@@ -21,6 +21,7 @@ COMMANDS = {
     "quote": "compare ways to ship a parcel",
     "rfm": "RFM segments and the Excel export",
     "clv": "fit BG/NBD + Gamma-Gamma and check a holdout",
+    "ads": "search terms to harvest, negate and re-bid; the Amazon bulk file",
 }
 
 

@@ -36,6 +36,8 @@ COMMANDS = {
             "--json"],
     "abtest": ["abtest", "--a-sessions", "5000", "--a-orders", "150", "--b-sessions", "5000",
                "--b-orders", "190", "--json"],
+    "ads": ["ads", "--search-terms", f"{S}/search_terms.csv", "--products", f"{S}/products.csv",
+            "--orders", f"{S}/orders.csv", "--ads", f"{S}/ads.csv", "--json"],
 }
 
 
