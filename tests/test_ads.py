@@ -275,3 +275,15 @@ def test_the_callers_frame_is_not_changed():
     before = st.copy()
     analyse(st, PRODUCTS)
     pd.testing.assert_frame_equal(st, before)
+
+
+def test_the_vectorised_beta_binomial_cdf_equals_scipys():
+    from scipy import stats as sst
+
+    rng = np.random.default_rng(0)
+    k = rng.integers(0, 30, 500)
+    n = k + rng.integers(0, 300, 500)
+    a, b = rng.uniform(0.2, 50, 500), rng.uniform(1, 500, 500)
+    np.testing.assert_allclose(stats.betabinom_cdf(k, n, a, b), sst.betabinom.cdf(k, n, a, b), atol=1e-10)
+    assert stats.betabinom_cdf([250], [400], [3.0], [20.0])[0] == pytest.approx(
+        sst.betabinom.cdf(250, 400, 3.0, 20.0))

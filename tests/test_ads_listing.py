@@ -79,3 +79,13 @@ def test_terms_without_a_sku_are_checked_against_their_campaign_listings():
 def test_no_listing_text_means_no_coverage():
     assert listing.coverage(_terms([]), None) is None
     assert listing.coverage(_terms([]), pd.DataFrame({"sku": ["A"], "price": [1.0]})) is None
+
+
+def test_the_vectorised_tokeniser_agrees_with_the_scalar_one():
+    texts = ["Women's ＬＥＤ Night-Lights 3 pack", "无线蓝牙耳机Pro 2个", "  Milk  FROTHERS  ", "", None,
+             "brushes, boxes & batteries", "Café crème\u3000brûlée", "it's the kids' toys"]
+    series = pd.Series(texts, dtype="str")
+    assert list(listing.fold_phrases(series)) == [listing.fold_phrase(t) for t in texts]
+    table = listing.word_table(series)
+    for i, text in enumerate(texts):
+        assert table.loc[table["id"] == i, "word"].tolist() == listing.tokens(text)

@@ -23,7 +23,6 @@ product    product / category targeting: targeting ``asin="B0..."``, ``category=
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,6 +41,8 @@ _MATCH_ALIASES = {
 }
 _ASIN = re.compile(r"^b0[0-9a-z]{8}$")
 _SPACES = re.compile(r"\s+")
+# white space as a character class of real characters (RE2-friendly; \s makes pandas use Python's re)
+_SPACE_RUN = "[ \t\n\r\f\v\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
 REQUIRED = ("date", "campaign", "search_term", "impressions", "clicks", "spend", "orders", "sales")
 OPTIONAL_TEXT = ("ad_group", "targeting", "match_type", "sku")
 NUMBERS = ("impressions", "clicks", "spend", "orders", "sales")
@@ -55,29 +56,33 @@ class Note:
     params: dict = field(default_factory=dict)
 
 
-def norm_values(values: np.ndarray | pd.Index) -> list[str]:
-    """Normalised text of each value (see the module docstring); None/NaN become ""."""
-    out = []
-    for v in values:
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
-            out.append("")
-            continue
-        out.append(_SPACES.sub(" ", unicodedata.normalize("NFKC", str(v)).lower()).strip())
-    return out
+def norm_series(values: pd.Series) -> pd.Series:
+    """Normalised text of each value (see the module docstring), vectorised; missing values are ""."""
+    s = pd.Series(values, dtype="str").fillna("")
+    wide = ~s.str.isascii()
+    if wide.any():                       # NFKC is a Python loop: only where a row needs it
+        s = s.where(~wide, s[wide].str.normalize("NFKC"))
+    return s.str.lower().str.replace(_SPACE_RUN, " ", regex=True).str.strip()
+
+
+def norm_values(values) -> list[str]:
+    """Normalised text of each value as a list (see :func:`norm_series`)."""
+    return norm_series(pd.Series(np.asarray(values, dtype=object))).tolist()
 
 
 def encode(values: pd.Series, normalise: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Integer codes of ``values`` after normalisation: ``(codes, keys, display)`` where ``keys[c]`` is
-    the normalised text of code ``c`` and ``display[c]`` its first spelling in the data. Missing values
-    get the code of ``""``. Each distinct value is normalised once (fast on 1M rows of few terms)."""
+    the normalised text of code ``c`` and ``display[c]`` its first spelling in the data (spacing
+    tidied). Missing values get the code of ``""``. Each distinct value is normalised once, with
+    vectorised string kernels (fast on 1M rows)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    raw = ["" if pd.isna(v) else str(v) for v in uniques] + [""]   # last slot: missing values
-    keys = norm_values(raw) if normalise else [v.strip() for v in raw]
+    raw = pd.Series(uniques, dtype="str").fillna("")
+    raw = pd.concat([raw, pd.Series([""], dtype="str")], ignore_index=True)   # slot for missing values
+    keys = norm_series(raw) if normalise else raw.str.strip()
     codes = np.where(codes < 0, len(raw) - 1, codes)
-    kcodes, kuniq = pd.factorize(np.asarray(keys, dtype=object))
+    kcodes, kuniq = pd.factorize(keys.to_numpy(dtype=object))
     _, first = np.unique(kcodes, return_index=True)   # uniques come in order of first appearance
-    display = np.array([_SPACES.sub(" ", v).strip() for v in np.asarray(raw, dtype=object)[first]],
-                       dtype=object)
+    display = raw.iloc[first].str.replace(_SPACE_RUN, " ", regex=True).str.strip().to_numpy(dtype=object)
     return kcodes[codes].astype(np.int64), np.asarray(kuniq, dtype=object), display
 
 
@@ -103,6 +108,14 @@ def match_kinds(match_type: np.ndarray, targeting: np.ndarray) -> np.ndarray:
 def is_asin(keys: np.ndarray) -> np.ndarray:
     """True for normalised search terms that are ASINs (a shopper's click on a product page ad)."""
     return np.array([bool(_ASIN.match(k)) for k in keys], dtype=bool)
+
+
+def asin_mask(values: pd.Series) -> pd.Series:
+    """:func:`is_asin` of a Series of raw search terms (index kept), each distinct term tested once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    flags = norm_series(pd.Series(uniques, dtype="str")).str.fullmatch(_ASIN.pattern.strip("^$"))
+    flags = np.append(flags.fillna(False).to_numpy(dtype=bool), False)
+    return pd.Series(flags[np.where(codes < 0, len(flags) - 1, codes)], index=values.index)
 
 
 def check_search_terms(frame: pd.DataFrame) -> pd.DataFrame:

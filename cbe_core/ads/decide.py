@@ -59,7 +59,7 @@ from ._common import (
     safe_div,
     single_currency,
 )
-from .listing import ListingCoverage, coverage, fold_phrase
+from .listing import ListingCoverage, coverage, fold_phrases
 
 DAYS_PER_MONTH = 30.44
 KEYWORD_KINDS = ("exact", "phrase", "broad")
@@ -192,27 +192,21 @@ def _period(st: pd.DataFrame, s: Settings) -> tuple[dict, np.ndarray, list[Note]
     return period, mask, notes
 
 
-def _campaign_skus(ads: pd.DataFrame | None, st: pd.DataFrame) -> pd.DataFrame:
+def _campaign_skus(ads: pd.DataFrame | None, rows: pd.DataFrame, camp_k, sku_k) -> pd.DataFrame:
     """(campaign key, sku, weight): the SKUs each campaign advertises, weighted by ad sales (or spend,
-    or clicks), from the ads table and from search-term rows that name their SKU."""
+    or clicks), from the ads table and from search-term rows that name their SKU (encoded ``rows``)."""
     parts = []
-    if ads is not None and {"campaign", "sku"} <= set(ads.columns):
+    if ads is not None and {"campaign", "sku"} <= set(ads.columns) and len(ads):
         w_col = next((c for c in ("ad_sales", "spend", "clicks") if c in ads.columns), None)
-        a = pd.DataFrame({"campaign": ads["campaign"], "sku": ads["sku"],
-                          "w": ads[w_col].astype(float) if w_col else 1.0})
-        parts.append(a)
-    known = st["sku"].astype("str").str.strip().ne("") & st["sku"].notna()
-    if known.any():
-        parts.append(pd.DataFrame({"campaign": st.loc[known, "campaign"], "sku": st.loc[known, "sku"],
-                                   "w": st.loc[known, "sales"].to_numpy() + 1e-9}))
-    if not parts:
-        return pd.DataFrame({"campaign_key": pd.Series(dtype="str"), "sku": pd.Series(dtype="str"),
-                             "w": pd.Series(dtype="float64")})
-    cs = pd.concat(parts, ignore_index=True).dropna(subset=["campaign", "sku"])
-    codes, keys, _ = encode(cs["campaign"])
-    cs = pd.DataFrame({"campaign_key": keys[codes], "sku": cs["sku"].astype("str").str.strip().to_numpy(),
-                       "w": cs["w"].to_numpy(dtype=float)})
-    cs = cs.loc[cs["sku"] != ""]
+        codes, keys, _ = encode(ads["campaign"])
+        a = pd.DataFrame({"campaign_key": keys[codes], "sku": ads["sku"].astype("str").str.strip().to_numpy(),
+                          "w": ads[w_col].to_numpy(dtype=float) if w_col else 1.0})
+        parts.append(a.loc[a["sku"].notna() & (a["sku"] != "")])
+    g = rows.groupby(["camp", "sku"], sort=False)["sales"].sum().reset_index()
+    g = g.assign(campaign_key=camp_k[g["camp"].to_numpy()], sku=sku_k[g["sku"].to_numpy()],
+                 w=g["sales"].to_numpy() + 1e-9)
+    parts.append(g.loc[g["sku"] != "", ["campaign_key", "sku", "w"]])
+    cs = pd.concat(parts, ignore_index=True)
     return cs.groupby(["campaign_key", "sku"], sort=False)["w"].sum().reset_index()
 
 
@@ -238,8 +232,12 @@ def analyse(search_terms: pd.DataFrame, products: pd.DataFrame | None = None,
     pair_c, pair_u = pd.factorize(pair)
     pair_kind = match_kinds(mt_k[pair_u // len(tg_k)], tg_k[pair_u % len(tg_k)])
     kind_idx = np.array([MATCH_KINDS.index(k) for k in pair_kind], dtype=np.int64)[pair_c]
+    n_ag, n_term = len(ag_k), len(term_k)
+    if len(camp_k) * n_ag * n_term >= 2 ** 62:  # pragma: no cover - far beyond any real account
+        raise DataError("err.ads.bad_setting", setting="search_terms", value=len(st))
+    k2 = camp_c * n_ag + ag_c                       # ad group key
     rows = pd.DataFrame({"camp": camp_c, "ag": ag_c, "tg": tg_c, "kind": kind_idx, "term": term_c,
-                         "sku": sku_c})
+                         "sku": sku_c, "k2": k2, "k3": k2 * n_term + term_c})
     for c in _SUMS:
         rows[c] = st[c].to_numpy(dtype=float)
     exact_kind = MATCH_KINDS.index("exact")
@@ -252,8 +250,8 @@ def analyse(search_terms: pd.DataFrame, products: pd.DataFrame | None = None,
                                                     "rate": f"{s.fee_rate:.0%}"}))
     flat = s.target_acos is not None and not isinstance(s.target_acos, Mapping)
     win = rows.loc[in_window]
-    fine = _group(win, ["camp", "ag", "tg", "kind", "term", "sku"], _SUMS)
-    fine_target, fine_be, fine_from = _unit_targets(fine, sku_k, camp_k, tgt, ads, st, flat, s, notes)
+    fine = _group(win, ["camp", "ag", "tg", "kind", "term", "sku", "k2", "k3"], _SUMS)
+    fine_target, fine_be, fine_from = _unit_targets(fine, sku_k, camp_k, tgt, ads, rows, flat, s, notes)
     fine["target_acos"] = fine_target
     fine["break_even_acos"] = fine_be
     fine["target_from"] = fine_from
@@ -262,13 +260,13 @@ def analyse(search_terms: pd.DataFrame, products: pd.DataFrame | None = None,
     nonexact = fine.loc[fine["kind"] != exact_kind].copy()
     nonexact["w"] = nonexact["clicks"] + 1e-9
     nonexact["tw"] = nonexact["target_acos"] * nonexact["w"]
-    sta = _group(nonexact, ["camp", "ag", "term"], [*_SUMS, "w", "tw"])
+    sta = _group(nonexact, ["k3", "camp", "ag", "term", "k2"], [*_SUMS, "w", "tw"])
     sta["target_acos"] = sta["tw"] / sta["w"]
+    idx = pd.Index(sta["k3"].to_numpy())
     first_kind = (nonexact.sort_values("clicks", ascending=False, kind="stable")
-                  .drop_duplicates(["camp", "ag", "term"]).set_index(["camp", "ag", "term"])["kind"])
-    idx = pd.MultiIndex.from_frame(sta[["camp", "ag", "term"]])
+                  .drop_duplicates("k3").set_index("k3")["kind"])
     sta["kind"] = first_kind.reindex(idx).to_numpy()
-    nsku = nonexact.groupby(["camp", "ag", "term"], sort=False)["sku"].agg(["nunique", "first"])
+    nsku = nonexact.groupby("k3", sort=False)["sku"].agg(["nunique", "first"])
     sta["sku"] = np.where(nsku["nunique"].reindex(idx).to_numpy() == 1, nsku["first"].reindex(idx).to_numpy(),
                           -1).astype(np.int64)
     sta["acos"] = safe_div(sta["spend"], sta["sales"])
@@ -276,10 +274,10 @@ def analyse(search_terms: pd.DataFrame, products: pd.DataFrame | None = None,
 
     # pools: the SKU when the term has one known SKU, else the ad group (leave-one-out)
     sku_tot = _group(win, ["sku"], ["clicks", "orders"]).set_index("sku")
-    ag_tot = _group(win, ["camp", "ag"], ["clicks", "orders", "sales"]).set_index(["camp", "ag"])
+    ag_tot = _group(win, ["k2"], ["clicks", "orders", "sales"]).set_index("k2")
     empty_sku = int(np.flatnonzero(sku_k == "")[0]) if "" in set(sku_k) else -2
     use_sku = (sta["sku"].to_numpy() >= 0) & (sta["sku"].to_numpy() != empty_sku)
-    ag_idx = pd.MultiIndex.from_frame(sta[["camp", "ag"]])
+    ag_idx = pd.Index(sta["k2"].to_numpy())
     pool_c = np.where(use_sku, sku_tot["clicks"].reindex(sta["sku"]).to_numpy(),
                       ag_tot["clicks"].reindex(ag_idx).to_numpy())
     pool_o = np.where(use_sku, sku_tot["orders"].reindex(sta["sku"]).to_numpy(),
@@ -289,32 +287,42 @@ def analyse(search_terms: pd.DataFrame, products: pd.DataFrame | None = None,
     store_rate = float(win["orders"].sum() / max(win["clicks"].sum(), 1.0))
     sta["pool"] = np.where(use_sku, "sku", "ad_group")
     sta["pool_conversion"] = safe_div(pool_o, pool_c)
-    sta["p_value"] = stats.negation_p_values(sta["clicks"], sta["orders"], pool_c, pool_o, store_rate,
-                                             rate_ratio=s.rate_ratio, method=s.method)
+    # the test is run where it can decide something: terms with spend and no orders or ACoS over target
     poor = (sta["spend"] > 0) & ((sta["orders"] == 0) | (sta["acos"] > sta["target_acos"]))
+    cand = poor.to_numpy()
+    pv = np.full(len(sta), np.nan)
+    pv[cand] = stats.negation_p_values(sta["clicks"].to_numpy()[cand], sta["orders"].to_numpy()[cand],
+                                       pool_c[cand], pool_o[cand], store_rate, rate_ratio=s.rate_ratio,
+                                       method=s.method)
+    sta["p_value"] = pv
     negate_mask = (poor & (sta["p_value"] < s.alpha)).to_numpy()
     watch_mask = (poor & ~(sta["p_value"] < s.alpha)).to_numpy()
 
     # already exact (plurals folded), per SKU when SKUs are known
     exact_rows = rows.loc[rows["kind"] == exact_kind, ["tg", "term", "sku"]].drop_duplicates()
-    folded_tg = _fold_codes(tg_k)
-    folded_term = _fold_codes(term_k)
-    exact_any = set(folded_tg[exact_rows["tg"]]) | set(folded_term[exact_rows["term"]])
-    exact_by_sku = set(zip(exact_rows["sku"].tolist(), folded_tg[exact_rows["tg"]].tolist())) | set(
-        zip(exact_rows["sku"].tolist(), folded_term[exact_rows["term"]].tolist()))
-    sta_fold = folded_term[sta["term"].to_numpy()]
-    sku_arr = sta["sku"].to_numpy()
-    already = np.array([
-        (f in exact_any) if (sk < 0 or sk == empty_sku) else ((sk, f) in exact_by_sku or (empty_sku, f)
-                                                              in exact_by_sku)
-        for sk, f in zip(sku_arr.tolist(), sta_fold.tolist())], dtype=bool)
-    harvest_mask = ((sta["orders"] >= s.min_orders) & (sta["sales"] > 0)
-                    & (sta["acos"] <= sta["target_acos"])).to_numpy() & ~already
+    tg_f = _fold_codes(tg_k, exact_rows["tg"].to_numpy())
+    term_f = _fold_codes(term_k, exact_rows["term"].to_numpy())
+    ex_tg = tg_f[exact_rows["tg"].to_numpy()].tolist()
+    ex_term = term_f[exact_rows["term"].to_numpy()].tolist()
+    ex_sku = exact_rows["sku"].tolist()
+    exact_any = set(ex_tg) | set(ex_term)
+    exact_by_sku = set(zip(ex_sku, ex_tg)) | set(zip(ex_sku, ex_term))
+    converting = ((sta["orders"] >= s.min_orders) & (sta["sales"] > 0)
+                  & (sta["acos"] <= sta["target_acos"])).to_numpy()
+    already = np.zeros(len(sta), dtype=bool)
+    idx_c = np.flatnonzero(converting)
+    folds = _fold_codes(term_k, sta["term"].to_numpy()[idx_c])[sta["term"].to_numpy()[idx_c]].tolist()
+    for i, sk, f in zip(idx_c.tolist(), sta["sku"].to_numpy()[idx_c].tolist(), folds):
+        if sk < 0 or sk == empty_sku:
+            already[i] = f in exact_any
+        else:
+            already[i] = (sk, f) in exact_by_sku or (empty_sku, f) in exact_by_sku
+    harvest_mask = converting & ~already
 
     # sales per click shrunk toward the ad group
     ag_rpc = safe_div(ag_tot["sales"], ag_tot["clicks"])
     ag_rpc_s = pd.Series(ag_rpc, index=ag_tot.index)
-    ag_code = pd.factorize(pd.MultiIndex.from_frame(sta[["camp", "ag"]]))[0]
+    ag_code = pd.factorize(sta["k2"].to_numpy())[0]
     k_sta = stats.prior_strength(ag_code, sta["clicks"], sta["orders"])
     rpc_g = np.nan_to_num(ag_rpc_s.reindex(ag_idx).to_numpy())
     sta["sales_per_click"] = safe_div(sta["sales"], sta["clicks"])
@@ -338,23 +346,28 @@ def analyse(search_terms: pd.DataFrame, products: pd.DataFrame | None = None,
     bids = _bids(fine, camp_d, ag_d, tg_d, s)
 
     # --- decision per fine unit
-    key = pd.MultiIndex.from_frame(sta[["camp", "ag", "term"]])
+    key = idx
     decision = pd.Series(np.where(harvest_mask, "harvest", np.where(
         negate_mask, "negate", np.where(watch_mask, "watch", "keep"))), index=key)
     pval = pd.Series(sta["p_value"].to_numpy(), index=key)
-    fkey = pd.MultiIndex.from_frame(fine[["camp", "ag", "term"]])
+    fkey = pd.Index(fine["k3"].to_numpy())
     is_exact = (fine["kind"] == exact_kind).to_numpy()
     fine["decision"] = np.where(is_exact, "keep", decision.reindex(fkey).fillna("keep").to_numpy())
     fine["p_value"] = np.where(is_exact, np.nan, pval.reindex(fkey).to_numpy())
     terms = _terms_table(fine, camp_d, ag_d, tg_d, term_d, sku_k)
 
-    cov = coverage(terms, products, _campaign_skus(ads, st))
+    cov = coverage(terms, products, _campaign_skus(ads, rows, camp_k, sku_k))
     if cov is not None:
         notes.extend(cov.notes)
     if currency is None:
         notes.append(Note("ads.note.no_currency", {}))
     return AdsResult(period=period, currency=currency, terms=terms, harvest=harvest, negate=negate, bids=bids,
                      targets=tgt, coverage=cov, settings=s, notes=tuple(notes))
+
+
+def _take(display: np.ndarray, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``display[codes]`` as a ``str`` array, converting only the distinct values."""
+    return pd.array(np.asarray(display, dtype=object), dtype="str").take(np.asarray(codes, dtype=np.int64))
 
 
 def _strings(frame: pd.DataFrame) -> pd.DataFrame:
@@ -365,11 +378,15 @@ def _strings(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _fold_codes(keys: np.ndarray) -> np.ndarray:
-    return np.array([fold_phrase(k) for k in keys], dtype=object)
+def _fold_codes(keys: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Folded phrase per key code, computed for the distinct ``codes`` only (others stay None)."""
+    out = np.full(len(keys), None, dtype=object)
+    want = np.unique(codes)
+    out[want] = fold_phrases(pd.Series(keys[want], dtype="str"))
+    return out
 
 
-def _unit_targets(fine, sku_k, camp_k, tgt, ads, st, flat, s, notes):
+def _unit_targets(fine, sku_k, camp_k, tgt, ads, rows, flat, s, notes):
     n = len(fine)
     if flat:
         be_map = tgt.set_index("sku")["break_even_acos"] if len(tgt) else pd.Series(dtype=float)
@@ -383,7 +400,7 @@ def _unit_targets(fine, sku_k, camp_k, tgt, ads, st, flat, s, notes):
     source = np.where(np.isfinite(target), "sku", "").astype(object)
     missing = ~np.isfinite(target)
     if missing.any():
-        cs = _campaign_skus(ads, st)
+        cs = _campaign_skus(ads, rows, camp_k, sku_k)
         cs = cs.loc[cs["sku"].isin(t_map.index)]
         if len(cs):
             cs = cs.assign(t=cs["sku"].map(t_map) * cs["w"], b=cs["sku"].map(b_map) * cs["w"])
@@ -423,8 +440,8 @@ def _negate(n: pd.DataFrame, rows, st, term_k, period, s: Settings) -> pd.DataFr
     end = pd.Timestamp(period["report_end"])
     last30 = (st["date"] >= end - pd.Timedelta(days=29)).to_numpy()
     r30 = rows.loc[last30 & (rows["kind"] != MATCH_KINDS.index("exact")).to_numpy()]
-    s30 = _group(r30, ["camp", "ag", "term"], ["spend"]).set_index(["camp", "ag", "term"])["spend"]
-    idx = pd.MultiIndex.from_frame(n[["camp", "ag", "term"]])
+    s30 = _group(r30, ["k3"], ["spend"]).set_index("k3")["spend"]
+    idx = pd.Index(n["k3"].to_numpy())
     n["spend_30d"] = np.nan_to_num(s30.reindex(idx).to_numpy())
     n["monthly_saving"] = n["spend"] / max(period["days"], 1) * DAYS_PER_MONTH
     return n.sort_values("spend", ascending=False, kind="stable").reset_index(drop=True)
@@ -469,11 +486,11 @@ def _destinations(h: pd.DataFrame, rows, camp_d, ag_d, sku_k, exact_kind, s: Set
 def _bids(fine: pd.DataFrame, camp_d, ag_d, tg_d, s: Settings) -> pd.DataFrame:
     f = fine.assign(w=fine["clicks"] + 1e-9)
     f["tw"] = f["target_acos"] * f["w"]
-    b = _group(f, ["camp", "ag", "tg", "kind"], [*_SUMS, "w", "tw"])
+    b = _group(f, ["camp", "ag", "tg", "kind", "k2"], [*_SUMS, "w", "tw"])
     b = b.loc[b["clicks"] > 0].reset_index(drop=True)
     b["target_acos"] = b["tw"] / b["w"]
-    ag = b.groupby(["camp", "ag"])[["clicks", "orders", "sales"]].transform("sum")
-    code = pd.factorize(pd.MultiIndex.from_frame(b[["camp", "ag"]]))[0] if len(b) else np.zeros(0, dtype=int)
+    ag = b.groupby("k2")[["clicks", "orders", "sales"]].transform("sum")
+    code = pd.factorize(b["k2"].to_numpy())[0]
     b["k"] = stats.prior_strength(code, b["clicks"], b["orders"]) if len(b) else np.zeros(0)
     b["acos"] = safe_div(b["spend"], b["sales"])
     b["cpc"] = safe_div(b["spend"], b["clicks"])
@@ -489,17 +506,18 @@ def _bids(fine: pd.DataFrame, camp_d, ag_d, tg_d, s: Settings) -> pd.DataFrame:
     b["direction"] = np.where(b["change"] >= s.min_step, "up", np.where(b["change"] <= -s.min_step, "down",
                                                                         "hold"))
     kinds = np.asarray(MATCH_KINDS, dtype=object)[b["kind"].to_numpy()]
+    kind_k = b["kind"].to_numpy()
     out = pd.DataFrame({
-        "campaign": camp_d[b["camp"].to_numpy()], "ad_group": ag_d[b["ag"].to_numpy()],
-        "targeting": tg_d[b["tg"].to_numpy()], "match_kind": kinds,
-        "entity": np.where(np.isin(kinds, KEYWORD_KINDS), "keyword", "product_targeting"),
+        "campaign": _take(camp_d, b["camp"]), "ad_group": _take(ag_d, b["ag"]),
+        "targeting": _take(tg_d, b["tg"]), "match_kind": _take(MATCH_KINDS, kind_k),
+        "entity": _take(["keyword", "product_targeting"],
+                        (~np.isin(kinds, KEYWORD_KINDS)).astype(np.int64)),
     })
     for c in ("impressions", "clicks", "spend", "orders", "sales", "acos", "target_acos", "cpc",
               "sales_per_click", "spc_shrunk", "k", "ideal_bid", "suggested_bid", "change", "direction",
               "capped"):
         out[c] = b[c].to_numpy()
-    for c in ("campaign", "ad_group", "targeting", "match_kind", "entity", "direction"):
-        out[c] = out[c].astype("str")
+    out["direction"] = out["direction"].astype("str")
     order = np.argsort(-np.abs(out["change"].to_numpy() * out["spend"].to_numpy()), kind="stable")
     return out.iloc[order].reset_index(drop=True)
 
@@ -508,17 +526,15 @@ def _terms_table(fine, camp_d, ag_d, tg_d, term_d, sku_k) -> pd.DataFrame:
     from .metrics import add_ratios
 
     out = pd.DataFrame({
-        "campaign": camp_d[fine["camp"].to_numpy()], "ad_group": ag_d[fine["ag"].to_numpy()],
-        "targeting": tg_d[fine["tg"].to_numpy()],
-        "match_kind": np.asarray(MATCH_KINDS, dtype=object)[fine["kind"].to_numpy()],
-        "search_term": term_d[fine["term"].to_numpy()], "sku": sku_k[fine["sku"].to_numpy()],
+        "campaign": _take(camp_d, fine["camp"]), "ad_group": _take(ag_d, fine["ag"]),
+        "targeting": _take(tg_d, fine["tg"]), "match_kind": _take(MATCH_KINDS, fine["kind"]),
+        "search_term": _take(term_d, fine["term"]), "sku": _take(sku_k, fine["sku"]),
     })
     for c in _SUMS:
         out[c] = fine[c].to_numpy(dtype=float)
     out = add_ratios(out)
     for c in ("break_even_acos", "target_acos", "target_from", "decision", "p_value"):
         out[c] = fine[c].to_numpy()
-    for c in ("campaign", "ad_group", "targeting", "match_kind", "search_term", "sku", "target_from",
-              "decision"):
+    for c in ("target_from", "decision"):
         out[c] = out[c].astype("str")
     return out.sort_values("spend", ascending=False, kind="stable").reset_index(drop=True)

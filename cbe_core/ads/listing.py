@@ -38,12 +38,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from ._common import Note, is_asin, norm_values
+from ._common import Note, asin_mask, norm_series
 
 LISTING_FIELDS = ("search_terms_backend", "name", "bullet_points", "description")
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_TOKEN = re.compile(rf"[a-z0-9]+(?:'[a-z]+)?|[{_CJK}]+")
+# the tokeniser's steps (the same in the scalar and the vectorised form)
+# written for pyarrow's RE2 (no \b or \s, which make pandas fall back to Python's re on such data)
+_POSSESSIVE = r"'s(?:[^a-z0-9]|$)"
+_NON_TOKEN = rf"[^a-z0-9{_CJK}]+"
+_CJK_LATIN = (rf"([{_CJK}])([a-z0-9])", rf"([a-z0-9])([{_CJK}])")
 _IS_CJK = re.compile(rf"^[{_CJK}]+$")
 STOPWORDS = frozenset((
     "a", "an", "and", "or", "the", "for", "of", "to", "in", "on", "with", "by", "at", "from", "is", "are",
@@ -69,16 +75,83 @@ def fold(word: str) -> str:
     return w
 
 
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(_POSSESSIVE, " ", text).replace("'", "")
+    text = re.sub(_NON_TOKEN, " ", text)
+    for pattern in _CJK_LATIN:
+        text = re.sub(pattern, r"\1 \2", text)
+    return text
+
+
 def tokens(text: object) -> list[str]:
     """Words of ``text`` (Latin words folded, CJK runs whole), in order."""
     if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA:
         return []
-    out = []
-    for tok in _TOKEN.findall(unicodedata.normalize("NFKC", str(text)).lower()):
-        if tok.endswith("'s"):
-            tok = tok[:-2]
-        out.append(tok if _IS_CJK.match(tok) else fold(tok.replace("'", "")))
-    return out
+    return [tok if _IS_CJK.match(tok) else fold(tok) for tok in _clean(str(text)).split()]
+
+
+def _clean_series(values: pd.Series) -> pd.Series:
+    """:func:`_clean` vectorised: Arrow string kernels, Python only where a row needs it (NFKC for
+    non-ASCII rows, the CJK/Latin split for rows with CJK characters)."""
+    text = pd.Series(values, dtype="str").fillna("")
+    wide = ~text.str.isascii()
+    if wide.any():
+        text = text.where(~wide, text[wide].str.normalize("NFKC"))
+    text = text.str.lower().str.replace(_POSSESSIVE, " ", regex=True).str.replace("'", "", regex=False)
+    text = text.str.replace(_NON_TOKEN, " ", regex=True).str.strip()
+    if wide.any():
+        cjk = wide & text.str.contains(rf"[{_CJK}]", regex=True)
+        if cjk.any():
+            part = text[cjk]
+            for pattern in _CJK_LATIN:
+                part = part.str.replace(pattern, r"\1 \2", regex=True)
+            text = text.where(~cjk, part)
+    return text
+
+
+def _split_folded(values: pd.Series) -> pa.ListArray:
+    """The cleaned values split into words, each word folded (a list per value; Arrow kernels, each
+    distinct word folded once in Python)."""
+    arr = pa.array(_clean_series(values))
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    lists = pc.split_pattern(arr, " ")
+    enc = pc.dictionary_encode(pc.list_flatten(lists))
+    uniq = enc.dictionary.to_pylist()
+    folded = pa.array([w if _IS_CJK.match(w) else fold(w) for w in uniq], type=pa.large_string())
+    return pa.LargeListArray.from_arrays(pa.array(lists.offsets, type=pa.int64()), folded.take(enc.indices))
+
+
+def word_table(values: pd.Series) -> pd.DataFrame:
+    """Every word of every value, vectorised: columns ``id`` (the value's index label) and ``word``
+    (folded as :func:`tokens` does), in order."""
+    values = pd.Series(values)
+    lists = _split_folded(values)
+    flat = pc.list_flatten(lists)
+    parent = pc.list_parent_indices(lists).to_numpy()
+    keep = pc.not_equal(flat, "").to_numpy(zero_copy_only=False)
+    words = flat.filter(pa.array(keep))
+    return pd.DataFrame({"id": values.index.to_numpy()[parent[keep]],
+                         "word": pd.Series(words.to_pandas(types_mapper=pd.ArrowDtype), dtype="str").array})
+
+
+def join_words(ids: pd.Series, words: pd.Series, sep: str = ", ") -> pd.Series:
+    """``sep``-joined words per id, in order (vectorised string concatenation, not a Python join per
+    group)."""
+    if len(words) == 0:
+        return pd.Series(dtype="str")
+    joined = (pd.Series(words.to_numpy(dtype=object), dtype=object) + sep).groupby(ids.to_numpy(),
+                                                                                   sort=False).sum()
+    return joined.str[: -len(sep)].astype("str")
+
+
+def fold_phrases(values: pd.Series) -> np.ndarray:
+    """:func:`fold_phrase` of each value, vectorised (an object array aligned with ``values``)."""
+    if len(values) == 0:
+        return np.array([], dtype=object)
+    joined = pc.binary_join(_split_folded(pd.Series(values)), pa.scalar(" ", type=pa.large_string()))
+    return joined.to_numpy(zero_copy_only=False).astype(object)
 
 
 def fold_phrase(text: object) -> str:
@@ -153,11 +226,22 @@ def _sku_sets(terms: pd.DataFrame, campaign_skus: pd.DataFrame | None, known: se
     sku = terms["sku"].astype("str").str.strip()
     label = sku.where(sku.isin(known), "")
     if campaign_skus is not None and len(campaign_skus) and (label == "").any():
-        cs = campaign_skus.loc[campaign_skus["sku"].isin(known)]
-        joined = cs.groupby("campaign_key")["sku"].agg(lambda s: ", ".join(sorted(set(s))))
-        camp = pd.Series(norm_values(terms["campaign"].to_numpy()), index=terms.index)
+        cs = campaign_skus.loc[campaign_skus["sku"].isin(known)].sort_values("sku")
+        joined = cs.drop_duplicates(["campaign_key", "sku"]).groupby("campaign_key")["sku"].agg(", ".join)
+        camp = norm_series(terms["campaign"])
         label = label.where(label != "", camp.map(joined).fillna(""))
-    return label
+    return label.astype("str")
+
+
+def _listing_words(prod: pd.DataFrame, fields: tuple[str, ...]) -> pd.DataFrame:
+    """(sku, word, field) of every listing word."""
+    parts = []
+    for f in fields:
+        w = word_table(prod[f].reset_index(drop=True))
+        w["sku"] = prod["sku"].to_numpy()[w["id"].to_numpy(dtype=np.int64)] if len(w) else ""
+        w["field"] = f
+        parts.append(w[["sku", "word", "field"]])
+    return pd.concat(parts, ignore_index=True)
 
 
 def coverage(terms: pd.DataFrame, products: pd.DataFrame | None,
@@ -173,32 +257,46 @@ def coverage(terms: pd.DataFrame, products: pd.DataFrame | None,
     notes = []
     if set(fields) <= {"name"}:
         notes.append(Note("ads.note.titles_only", {}))
-    prod = products.drop_duplicates("sku").assign(sku=lambda d: d["sku"].astype("str").str.strip())
-    texts = {row["sku"]: [row[f] for f in fields] for row in prod[["sku", *fields]].to_dict("records")}
-    known = set(texts)
+    prod = products.assign(sku=products["sku"].astype("str").str.strip()).drop_duplicates("sku")
+    prod = prod.reset_index(drop=True)
+    known = set(prod["sku"])
+    lw = _listing_words(prod, fields)
     label = _sku_sets(terms, campaign_skus, known)
     if (label == "").any():
         notes.append(Note("ads.note.listing_union", {"terms": int((label == "").sum())}))
-    listings: dict[str, _Listing] = {}
-
-    def listing_for(lab: str) -> _Listing:
-        if lab not in listings:
-            skus = lab.split(", ") if lab else sorted(known)
-            listings[lab] = _listing([t for s in skus for t in texts.get(s, [])])
-        return listings[lab]
-
-    asin = pd.Series(is_asin(np.asarray(norm_values(terms["search_term"].to_numpy()), dtype=object)),
-                     index=terms.index)
-    conv = terms.loc[(terms["orders"] > 0) & ~asin, ["search_term", "orders", "sales"]].assign(sku=label)
+    not_asin = ~asin_mask(terms["search_term"])
+    conv = terms.loc[(terms["orders"] > 0) & not_asin, ["search_term", "orders", "sales"]].assign(
+        sku=label[(terms["orders"] > 0) & not_asin])
     conv = conv.groupby(["sku", "search_term"], sort=False)[["orders", "sales"]].sum().reset_index()
-    conv["words"] = [missing_words(term, listing_for(lab))
-                     for lab, term in zip(conv["sku"], conv["search_term"])]
-    conv["missing"] = [", ".join(m) for m in conv["words"]]
     conv = conv.sort_values(["orders", "sales"], ascending=False, kind="stable").reset_index(drop=True)
-    exploded = conv.rename(columns={"words": "word"}).explode("word").dropna(subset=["word"])
-    conv = conv.drop(columns="words")
-    if len(exploded):
-        words = (exploded.groupby(["sku", "word"], sort=False)
+    # listing words per label: a label names one SKU, several (", "), or "" for every listing
+    labels = pd.DataFrame({"sku": conv["sku"].unique()})
+    labels["member"] = [lab.split(", ") if lab else sorted(known) for lab in labels["sku"]]
+    members = labels.explode("member")
+    lab_words = members.merge(lw[["sku", "word"]].rename(columns={"sku": "member"}), on="member")
+    lab_words = lab_words[["sku", "word"]].drop_duplicates()
+    tw = word_table(conv["search_term"])
+    tw["sku"] = conv["sku"].to_numpy()[tw["id"].to_numpy(dtype=np.int64)] if len(tw) else ""
+    cjk = tw["word"].str.fullmatch(rf"[{_CJK}]+") if len(tw) else pd.Series(dtype=bool)
+    latin = tw.loc[~cjk]
+    latin = latin.loc[~latin["word"].isin(STOPWORDS) & ~latin["word"].str.fullmatch(r"\d+")
+                      & (latin["word"].str.len() > 1)]
+    latin = latin.merge(lab_words.assign(present=True), on=["sku", "word"], how="left")
+    missing = latin.loc[latin["present"].isna(), ["id", "word"]]
+    cjk_rows = tw.loc[cjk]
+    if len(cjk_rows):
+        cjk_text = lab_words.loc[lab_words["word"].str.fullmatch(rf"[{_CJK}]+")].groupby("sku")["word"].agg(
+            "|".join)
+        extra = [(i, m) for i, w, lab in zip(cjk_rows["id"], cjk_rows["word"], cjk_rows["sku"])
+                 for m in _missing_cjk(w, cjk_text.get(lab, ""))]
+        if extra:
+            missing = pd.concat([missing, pd.DataFrame(extra, columns=["id", "word"])], ignore_index=True)
+    missing = missing.drop_duplicates().sort_values("id", kind="stable")
+    per_term = join_words(missing["id"], missing["word"])
+    conv["missing"] = per_term.reindex(np.arange(len(conv))).fillna("").to_numpy(dtype=object)
+    m = missing.join(conv[["sku", "search_term", "orders", "sales"]], on="id")
+    if len(m):
+        words = (m.groupby(["sku", "word"], sort=False)
                  .agg(orders=("orders", "sum"), sales=("sales", "sum"), terms=("search_term", "size"),
                       example=("search_term", "first")).reset_index()
                  .sort_values(["orders", "sales"], ascending=False, kind="stable").reset_index(drop=True))
@@ -206,7 +304,7 @@ def coverage(terms: pd.DataFrame, products: pd.DataFrame | None,
         words = pd.DataFrame({"sku": pd.Series(dtype="str"), "word": pd.Series(dtype="str"),
                               "orders": pd.Series(dtype="float64"), "sales": pd.Series(dtype="float64"),
                               "terms": pd.Series(dtype="int64"), "example": pd.Series(dtype="str")})
-    unused = _unused(terms, prod, fields, known)
+    unused = _unused(terms.loc[not_asin], lw, known)
     for frame in (words, conv, unused):
         for c in frame.columns:
             if frame[c].dtype == object:
@@ -214,35 +312,41 @@ def coverage(terms: pd.DataFrame, products: pd.DataFrame | None,
     return ListingCoverage(words=words, terms=conv, unused=unused, fields=fields, notes=tuple(notes))
 
 
-def _unused(terms: pd.DataFrame, prod: pd.DataFrame, fields: tuple[str, ...],
-            known: set[str]) -> pd.DataFrame:
+def _unused(terms: pd.DataFrame, lw: pd.DataFrame, known: set[str]) -> pd.DataFrame:
+    """Listing words of advertised SKUs that appear in none of their clicked search terms (CJK runs
+    longer than 4 characters are sentences and are skipped; a clicked CJK term also covers its pairs).
+    Words are compared as integer codes of the listing vocabulary."""
+    empty = pd.DataFrame({"sku": pd.Series(dtype="str"), "word": pd.Series(dtype="str"),
+                          "fields": pd.Series(dtype="str")})
     clicked = terms.loc[(terms["clicks"] > 0) & terms["sku"].isin(known), ["sku", "search_term"]]
-    clicked = clicked.loc[~is_asin(np.asarray(norm_values(clicked["search_term"].to_numpy()), dtype=object))]
-    seen: dict[str, set[str]] = {}
-    for sku, term in clicked.drop_duplicates().itertuples(index=False):
-        bag = seen.setdefault(sku, set())
-        for tok in tokens(term):
-            bag.add(tok)
-            if _IS_CJK.match(tok):                       # a CJK run also covers its pairs
-                bag.update(tok[i:i + 2] for i in range(len(tok) - 1))
-    rows = []
-    for rec in prod.loc[prod["sku"].isin(seen), ["sku", *fields]].to_dict("records"):
-        sku = rec["sku"]
-        where: dict[str, list[str]] = {}
-        for f in fields:
-            for tok in tokens(rec[f]):
-                if _IS_CJK.match(tok) and len(tok) > 4:
-                    continue
-                if not _reportable(tok) or tok in seen[sku] or tok in CJK_STOP:
-                    continue
-                where.setdefault(tok, [])
-                if f not in where[tok]:
-                    where[tok].append(f)
-        for tok, fs in where.items():
-            rows.append({"sku": sku, "word": tok, "fields": ", ".join(fs),
-                         "rank": min(LISTING_FIELDS.index(f) for f in fs)})
-    if not rows:
-        return pd.DataFrame({"sku": pd.Series(dtype="str"), "word": pd.Series(dtype="str"),
-                             "fields": pd.Series(dtype="str")})
-    out = pd.DataFrame(rows).sort_values(["sku", "rank", "word"], kind="stable").drop(columns="rank")
+    clicked = clicked.drop_duplicates().reset_index(drop=True)
+    cand = lw.loc[lw["sku"].isin(clicked["sku"].unique())]
+    cjk = cand["word"].str.fullmatch(rf"[{_CJK}]+")
+    cand = cand.loc[(~cjk | (cand["word"].str.len() <= 4)) & ~cand["word"].isin(STOPWORDS | CJK_STOP)
+                    & ~cand["word"].str.fullmatch(r"\d+") & (cand["word"].str.len() > 1)]
+    if cand.empty:
+        return empty
+    vocab = pd.Index(cand["word"].unique())
+    skus = pd.Index(cand["sku"].unique())
+    cw = word_table(clicked["search_term"])
+    s_code = skus.get_indexer(clicked["sku"])[cw["id"].to_numpy(dtype=np.int64)]
+    words = cw["word"]
+    is_cjk = words.str.fullmatch(rf"[{_CJK}]+").to_numpy(dtype=bool) if len(words) else np.zeros(0, bool)
+    if is_cjk.any():                      # a clicked CJK run also covers the pairs inside it
+        pairs = [(sk, w[i:i + 2]) for sk, w in zip(s_code[is_cjk], words[is_cjk]) for i in range(len(w) - 1)]
+        s_code = np.concatenate([s_code, np.array([p[0] for p in pairs], dtype=np.int64)])
+        words = pd.concat([words, pd.Series([p[1] for p in pairs], dtype="str")], ignore_index=True)
+    w_code = vocab.get_indexer(words)
+    ok = (w_code >= 0) & (s_code >= 0)
+    seen = pd.unique(s_code[ok].astype(np.int64) * len(vocab) + w_code[ok])
+    cand_key = skus.get_indexer(cand["sku"]).astype(np.int64) * len(vocab) + vocab.get_indexer(cand["word"])
+    cand = cand.loc[~np.isin(cand_key, seen)].drop_duplicates(["sku", "word", "field"])
+    if cand.empty:
+        return empty
+    cand = cand.assign(rank=cand["field"].map({f: i for i, f in enumerate(LISTING_FIELDS)}))
+    cand = cand.sort_values(["sku", "rank"], kind="stable").reset_index(drop=True)
+    key = cand.groupby(["sku", "word"], sort=False).ngroup().to_numpy()
+    first = cand.drop_duplicates(["sku", "word"]).set_index(key[~cand.duplicated(["sku", "word"])])
+    out = first[["sku", "word", "rank"]].assign(fields=join_words(pd.Series(key), cand["field"]))
+    out = out.sort_values(["sku", "rank", "word"], kind="stable").drop(columns="rank")
     return out.reset_index(drop=True)

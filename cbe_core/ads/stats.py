@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 K_MIN, K_MAX, K_DEFAULT = 5.0, 500.0, 30.0
 PRIOR_CLICKS = 20.0
@@ -67,8 +67,30 @@ def negation_p_values(clicks, orders, pool_clicks, pool_orders, store_rate: floa
         mu = rate_ratio * mean_p
         var = rate_ratio ** 2 * a * b / ((a + b) ** 2 * (a + b + 1))
         kappa = mu * (1 - mu) / var - 1
-        out = stats.betabinom.cdf(k_int, n_int, mu * kappa, (1 - mu) * kappa)
+        out = betabinom_cdf(k_int, n_int, mu * kappa, (1 - mu) * kappa)
     return np.where(n_int > 0, out, np.nan)
+
+
+def betabinom_cdf(k, n, a, b) -> np.ndarray:
+    """P(X <= k) for X ~ BetaBinomial(n, a, b), vectorised (scipy's ``betabinom.cdf`` loops in Python
+    per element): ``pmf(0) = B(a, n + b) / B(a, b)`` and the ratio of successive terms
+    ``pmf(j + 1) / pmf(j) = (n - j) (j + a) / ((j + 1) (n - j - 1 + b))``, summed for ``j = 0..k``
+    (each step only over the rows still summing)."""
+    k, n = np.broadcast_arrays(np.asarray(k, dtype=np.int64), np.asarray(n, dtype=np.int64))
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    k = np.minimum(k, n).ravel()
+    n, a, b = n.ravel().astype(float), a.ravel(), b.ravel()
+    term = np.exp(special.betaln(a, n + b) - special.betaln(a, b))
+    acc = term.copy()
+    live = np.flatnonzero(k > 0)
+    j = 0
+    while live.size:
+        t = term[live] * (n[live] - j) * (j + a[live]) / ((j + 1) * (n[live] - j - 1 + b[live]))
+        term[live] = t
+        acc[live] += t
+        j += 1
+        live = live[k[live] > j]
+    return np.minimum(acc, 1.0).reshape(np.shape(np.asarray(k)))
 
 
 def prior_strength(group: np.ndarray, clicks: np.ndarray, orders: np.ndarray) -> np.ndarray:
