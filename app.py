@@ -14,7 +14,7 @@ st.info(ctx.t("home.source_sample" if ctx.data.source == "sample" else "home.sou
 
 st.subheader(ctx.t("home.what"))
 cols = st.columns(2)
-for i, page in enumerate(("diagnostics", "competitors", "logistics", "customers")):
+for i, page in enumerate(("diagnostics", "competitors", "logistics", "customers", "ads")):
     required, optional = NEEDS[page]
     with cols[i % 2].container(border=True):
         path, icon, label = PAGES[page]

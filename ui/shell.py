@@ -30,6 +30,7 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "competitors": ("pages/3_Competitors.py", ":material/compare_arrows:", "nav.competitors"),
     "logistics": ("pages/4_Logistics.py", ":material/local_shipping:", "nav.logistics"),
     "customers": ("pages/5_Customers.py", ":material/groups:", "nav.customers"),
+    "ads": ("pages/6_Ads.py", ":material/ads_click:", "nav.ads"),
 }
 
 # which tables each page needs (required, optional) - shown on the landing page and in require()
@@ -38,6 +39,7 @@ NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "competitors": (("competitors",), ("reviews", "products")),
     "logistics": ((), ("products", "rate_cards", "shipments", "orders")),
     "customers": (("orders",), ()),
+    "ads": (("search_terms",), ("products", "orders", "ads")),
 }
 
 LANG_KEY = "lang"
