@@ -118,7 +118,8 @@ def spend_acos_chart(view: pd.DataFrame, res, t: Translate) -> alt.LayerChart:
             alt.Tooltip("orders:Q", title=t("ads.col.orders")),
             alt.Tooltip("decision_name:N", title=t("ads.col.decision"))]
     dots = alt.Chart(pts).mark_circle(size=60, opacity=0.75).encode(
-        x=alt.X("spend:Q", title=f"{t('ads.col.spend')} ({cur})", scale=alt.Scale(type="symlog")),
+        x=alt.X("spend:Q", title=f"{t('ads.col.spend')} ({cur}, {t('ads.chart.log')})",
+                scale=alt.Scale(type="log")),
         y=alt.Y("acos_shown:Q", title=t("ads.chart.acos_axis"), axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, ACOS_CAP])),
         color=alt.Color("decision_name:N", scale=scale, title=t("ads.col.decision")), tooltip=tips)
