@@ -24,8 +24,9 @@ window = c1.selectbox(t("ads.page.window"), list(WINDOWS), index=1, key="ads_win
                       format_func=lambda w: t(f"ads.window.{w}"))
 settle = c2.number_input(t("ads.page.settle"), min_value=0, max_value=14, value=3, step=1, key="ads_settle",
                          help=t("ads.page.settle_help"))
+no_costs = frames[1] is None and frames[2] is None      # no products, no orders: no break-even to work from
 mode = c3.radio(t("ads.page.target_mode"), ("break_even", "flat"), key="ads_target_mode", horizontal=True,
-                format_func=lambda m: t(f"ads.target_mode.{m}"))
+                index=1 if no_costs else 0, format_func=lambda m: t(f"ads.target_mode.{m}"))
 if mode == "flat":
     target = c4.number_input(t("ads.page.target"), min_value=1.0, max_value=200.0, value=25.0, step=1.0,
                              key="ads_target", format="%.0f") / 100
@@ -34,16 +35,18 @@ else:
     target = None
     margin = c4.slider(t("ads.page.margin"), 0, 30, 5, key="ads_margin", help=t("ads.page.margin_help")) / 100
 with st.expander(t("ads.page.more")):
-    m1, m2, m3 = st.columns(3)
+    m1, m2, m3, m4 = st.columns(4)
     min_orders = m1.number_input(t("ads.page.min_orders"), 1, 20, 3, key="ads_min_orders")
     alpha = m2.select_slider(t("ads.page.alpha"), [0.01, 0.025, 0.05, 0.1], value=0.05, key="ads_alpha",
                              help=t("ads.page.alpha_help"))
     step = m3.slider(t("ads.page.max_change"), 5, 50, 20, key="ads_max_change") / 100
+    isolate = m4.checkbox(t("ads.page.isolate"), value=True, key="ads_isolate",
+                          help=t("ads.page.isolate_help"))
 try:
     with st.spinner(t("ui.computing")):
         res = cached(core.analyse, data_key, *frames, window_days=WINDOWS[window], settle_days=int(settle),
                      target_acos=target, safety_margin=margin, min_orders=int(min_orders), alpha=alpha,
-                     max_change=step)
+                     max_change=step, isolate=isolate)
 except DataError as exc:
     st.error(exc.message(ctx.lang), icon=":material/error:")
     st.stop()
@@ -82,9 +85,18 @@ with tabs[0]:
     decisions = f4.multiselect(t("ads.col.decision"), list(core.DECISIONS), key="ads_f_decision",
                                format_func=lambda d: t(f"ads.decision.{d}"), placeholder=t("ads.page.all"))
     view = ac.filter_terms(terms, camps, skus, kinds, decisions)
-    table, config = ac.terms_table(view, res, t, ctx.lang)
+    per = st.segmented_control(t("ads.page.per"), ac.GROUPINGS, default="decision", key="ads_per",
+                               format_func=lambda g: t(f"ads.per.{g}"))
+    if per in (None, "decision"):
+        table, config = ac.terms_table(view, res, t, ctx.lang)
+        shown = len(view)
+    else:   # the same figures summed per the chosen grouping over the decision period (filters apply)
+        sums = cached(core.summarise, f"{data_key}|{p['start']}|{p['end']}|{per}", frames[0],
+                      by=[per], start=p["start"], end=p["end"])
+        table, config = ac.summary_table(ac.filter_summary(sums, per, view), per, res, t)
+        shown = len(table)
     st.dataframe(table, hide_index=True, width="stretch", height=420, column_config=config)
-    st.caption(t("ads.page.rows", shown=f"{min(len(view), ac.MAX_ROWS):,}", total=f"{len(view):,}"))
+    st.caption(t("ads.page.rows", shown=f"{min(shown, ac.MAX_ROWS):,}", total=f"{shown:,}"))
 
 # ---------------------------------------------------------------- spend against ACoS
 with tabs[1]:
@@ -126,7 +138,7 @@ with tabs[3]:
 
 # ---------------------------------------------------------------- downloads
 with tabs[4]:
-    key = f"{data_key}|{window}|{settle}|{target}|{margin}|{min_orders}|{alpha}|{step}"
+    key = f"{data_key}|{window}|{settle}|{target}|{margin}|{min_orders}|{alpha}|{step}|{isolate}"
     st.write(t("ads.page.download_intro"))
     st.download_button(t("ads.page.download_bulk"), cached(bulk.bulk_workbook, key, res),
                        file_name=f"sp_bulk_{p['end']}.xlsx", mime=XLSX, icon=":material/download:",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -106,3 +107,32 @@ def test_terms_with_markdown_in_their_names_are_escaped():
     assert not at.exception, [e.value for e in at.exception]
     shown = " ".join(e.value for e in at.error)
     assert "\\*\\*bold\\*\\* \\[link\\]\\(http://x\\)" in shown
+
+
+def test_the_same_figures_per_campaign_add_up_to_the_decision_rows():
+    at = run_page(PAGE, "en")
+    decisions = at.dataframe[0].value
+    at.segmented_control(key="ads_per").set_value("campaign").run()
+    assert not at.exception, [e.value for e in at.exception]
+    per = at.dataframe[0].value
+    assert list(per.columns[:2]) == [t("ads.per.campaign", "en"), t("ads.col.impressions", "en")]
+    clicks = t("ads.col.clicks", "en")
+    assert per[clicks].sum() == decisions[clicks].sum()
+    assert len(per) == 6                                   # the sample store's six campaigns
+
+
+def test_without_costs_the_page_starts_on_one_target_figure():
+    from ui.data import SOURCE_KEY, UPLOADS_KEY
+
+    root = Path(__file__).resolve().parents[1]
+    csv = pd.read_csv(root / "sample_data" / "search_terms.csv").head(3000).to_csv(index=False).encode()
+    at = AppTest.from_file("../pages/6_Ads.py", default_timeout=180)
+    at.session_state[SOURCE_KEY] = "upload"
+    at.session_state[UPLOADS_KEY] = {"search_terms": {"name": "st.csv", "data": csv,
+                                                      "digest": hashlib.sha256(csv).hexdigest(),
+                                                      "mapping": None, "period": None}}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.radio(key="ads_target_mode").value == "flat"
+    assert not at.error
+    assert t("ads.kpi.bid_changes", "en") in [m.label for m in at.metric]

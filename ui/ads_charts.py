@@ -21,6 +21,8 @@ DIRECTION_COLORS = {"up": "#1a9850", "down": "#d73027"}
 ACOS_CAP = 2.0          # ACoS above 200% (and "no sales") drawn at the top of the scatter
 MAX_POINTS = 600
 MAX_ROWS = 1000
+# "per" choices of the terms tab: the decisions (one row per term, targeting, ad group...) or sums per key
+GROUPINGS = ("decision", "search_term", "targeting", "ad_group", "campaign", "sku")
 
 
 def esc(text: str) -> str:
@@ -98,6 +100,31 @@ def terms_table(view: pd.DataFrame, res, t: Translate, lang: str) -> tuple[pd.Da
     cash = st.column_config.NumberColumn(format="%,.2f")
     return frame, {c["ctr"]: pct, c["conversion"]: pct, c["acos"]: pct, c["target_acos"]: pct,
                    spend: cash, sales: cash, cpc: cash}
+
+
+def filter_summary(sums: pd.DataFrame, per: str, view: pd.DataFrame) -> pd.DataFrame:
+    """Keep the groups present in the filtered terms (the filters of the tab apply to the sums too)."""
+    keep = set(view[per].str.lower().str.split().str.join(" "))
+    return sums.loc[sums[per].str.lower().str.split().str.join(" ").isin(keep)]
+
+
+def summary_table(sums: pd.DataFrame, per: str, res, t: Translate) -> tuple[pd.DataFrame, dict]:
+    """Sums and ratios per ``per`` (``cbe_core.ads.summarise``), largest spend first, capped."""
+    top = sums.head(MAX_ROWS)
+    cur = currency(res, t)
+    spend, sales, cpc = (f"{t(f'ads.col.{k}')} ({cur})" for k in ("spend", "sales", "cpc"))
+    c = {k: t(f"ads.col.{k}")
+         for k in ("impressions", "clicks", "ctr", "orders", "conversion", "acos", "roas")}
+    frame = pd.DataFrame({
+        t(f"ads.per.{per}"): top[per], c["impressions"]: top["impressions"], c["clicks"]: top["clicks"],
+        c["ctr"]: top["ctr"] * 100, spend: top["spend"], cpc: top["cpc"], c["orders"]: top["orders"],
+        sales: top["sales"], c["conversion"]: top["conversion"] * 100, c["acos"]: top["acos"] * 100,
+        c["roas"]: top["roas"],
+    })
+    pct = st.column_config.NumberColumn(format="%.1f%%")
+    cash = st.column_config.NumberColumn(format="%,.2f")
+    return frame, {c["ctr"]: pct, c["conversion"]: pct, c["acos"]: pct, spend: cash, sales: cash, cpc: cash,
+                   c["roas"]: st.column_config.NumberColumn(format="%.2f")}
 
 
 def spend_acos_chart(view: pd.DataFrame, res, t: Translate) -> alt.LayerChart:
