@@ -287,3 +287,15 @@ def test_the_vectorised_beta_binomial_cdf_equals_scipys():
     np.testing.assert_allclose(stats.betabinom_cdf(k, n, a, b), sst.betabinom.cdf(k, n, a, b), atol=1e-10)
     assert stats.betabinom_cdf([250], [400], [3.0], [20.0])[0] == pytest.approx(
         sst.betabinom.cdf(250, 400, 3.0, 20.0))
+
+
+@pytest.mark.parametrize("match,targeting,kind", [
+    ("EXACT", "milk frother", "exact"), ("Broad", "frother", "broad"), ("PHRASE", "x", "phrase"),
+    ("-", "close-match", "auto"), ("-", "loose-match", "auto"), ("-", 'asin="b0abcdef12"', "product"),
+    ("-", "category=123", "product"), ("TARGETING_EXPRESSION_PREDEFINED", "substitutes", "auto"),
+    ("精准", "耳机", "exact"), ("广泛", "耳机", "broad"), ("", "", "auto"),
+], ids=lambda v: str(v))
+def test_match_kinds_cover_amazons_spellings(match, targeting, kind):
+    from cbe_core.ads._common import match_kinds, norm_values
+
+    assert match_kinds(np.array(norm_values([match])), np.array(norm_values([targeting])))[0] == kind

@@ -89,3 +89,13 @@ def test_the_vectorised_tokeniser_agrees_with_the_scalar_one():
     table = listing.word_table(series)
     for i, text in enumerate(texts):
         assert table.loc[table["id"] == i, "word"].tolist() == listing.tokens(text)
+
+
+def test_clicked_chinese_terms_cover_their_character_pairs_in_the_listing():
+    products = pd.DataFrame({"sku": ["E1"], "name": ["蓝牙耳机 降噪"], "search_terms_backend": ["运动 无线"]})
+    terms = _terms([("C", "无线蓝牙耳机", "E1", 5, 1, 30.0)])
+    cov = listing.coverage(terms, products)
+    assert cov.words.empty                               # every character pair of the term is listed
+    unused = set(cov.unused["word"])
+    assert "运动" in unused and "降噪" in unused            # never in a clicked term
+    assert "无线" not in unused and "蓝牙耳机" not in unused   # inside the clicked run

@@ -87,22 +87,19 @@ def encode(values: pd.Series, normalise: bool = True) -> tuple[np.ndarray, np.nd
 
 
 def match_kinds(match_type: np.ndarray, targeting: np.ndarray) -> np.ndarray:
-    """The match kind of each (normalised) match type and targeting pair (see the module docstring)."""
-    out = np.empty(len(match_type), dtype=object)
-    for i, (m, tg) in enumerate(zip(match_type, targeting)):
-        kind = _MATCH_ALIASES.get(m.replace(" ", "_"))
-        if kind is None:
-            if tg in AUTO_TARGETS:
-                kind = "auto"
-            elif tg.startswith(("asin=", "asin-expanded=", "category=", "asin =", "brand=")) or (
-                    m in ("", "-", "--") and tg):
-                kind = "product"
-            elif m in ("", "-", "--"):
-                kind = "auto"
-            else:
-                kind = "broad"  # unknown spelling: treated as a keyword that can match more than itself
-        out[i] = kind
-    return out
+    """The match kind of each (normalised) match type and targeting pair (see the module docstring),
+    vectorised."""
+    mt = pd.Series(np.asarray(match_type, dtype=object), dtype="str").str.replace(" ", "_", regex=False)
+    tg = pd.Series(np.asarray(targeting, dtype=object), dtype="str")
+    kind = mt.map(_MATCH_ALIASES).astype(object).to_numpy()
+    known = pd.notna(kind)
+    dash = mt.isin(["", "-", "--"]).to_numpy()
+    auto_tg = tg.isin(AUTO_TARGETS).to_numpy()
+    product_tg = tg.str.startswith(("asin=", "asin-expanded=", "category=", "asin =", "brand=")).to_numpy()
+    has_tg = (tg != "").to_numpy()
+    fallback = np.select([auto_tg, product_tg | (dash & has_tg), dash], ["auto", "product", "auto"],
+                         default="broad")   # an unknown spelling: a keyword that can match more than itself
+    return np.where(known, kind, fallback).astype(object)
 
 
 def is_asin(keys: np.ndarray) -> np.ndarray:

@@ -16,7 +16,8 @@ Korean text has no spaces, so a CJK run is checked by its character pairs (bigra
 ``CJKAnalyzer`` does): a character is covered when a pair containing it occurs in the listing, and the
 missing "word" reported is each maximal run of uncovered characters (``无线耳机`` against a listing
 saying ``蓝牙耳机`` is missing ``无线``). Listing words that never brought a click: Latin words, and
-CJK runs of at most 4 characters (longer runs are sentences, not keywords).
+CJK runs of at most 4 characters (longer runs are sentences, not keywords), which count as searched when
+they occur inside a clicked term.
 
 Results (:class:`ListingCoverage`):
 
@@ -248,7 +249,8 @@ def coverage(terms: pd.DataFrame, products: pd.DataFrame | None,
              campaign_skus: pd.DataFrame | None = None) -> ListingCoverage | None:
     """Listing coverage of the decision window's ``terms`` (the :class:`~.decide.AdsResult` terms
     table: one row per campaign, ad group, targeting, match kind, search term and SKU). None when there
-    is no products table with a ``sku`` and at least one listing text column."""
+    is no products table with a ``sku`` and at least one listing text column. Each distinct search term
+    is split into words once; terms, SKUs and words are then joined as integer codes."""
     if products is None or "sku" not in products.columns:
         return None
     fields = tuple(f for f in LISTING_FIELDS if f in products.columns)
@@ -264,47 +266,14 @@ def coverage(terms: pd.DataFrame, products: pd.DataFrame | None,
     label = _sku_sets(terms, campaign_skus, known)
     if (label == "").any():
         notes.append(Note("ads.note.listing_union", {"terms": int((label == "").sum())}))
-    not_asin = ~asin_mask(terms["search_term"])
-    conv = terms.loc[(terms["orders"] > 0) & not_asin, ["search_term", "orders", "sales"]].assign(
-        sku=label[(terms["orders"] > 0) & not_asin])
-    conv = conv.groupby(["sku", "search_term"], sort=False)[["orders", "sales"]].sum().reset_index()
-    conv = conv.sort_values(["orders", "sales"], ascending=False, kind="stable").reset_index(drop=True)
-    # listing words per label: a label names one SKU, several (", "), or "" for every listing
-    labels = pd.DataFrame({"sku": conv["sku"].unique()})
-    labels["member"] = [lab.split(", ") if lab else sorted(known) for lab in labels["sku"]]
-    members = labels.explode("member")
-    lab_words = members.merge(lw[["sku", "word"]].rename(columns={"sku": "member"}), on="member")
-    lab_words = lab_words[["sku", "word"]].drop_duplicates()
-    tw = word_table(conv["search_term"])
-    tw["sku"] = conv["sku"].to_numpy()[tw["id"].to_numpy(dtype=np.int64)] if len(tw) else ""
-    cjk = tw["word"].str.fullmatch(rf"[{_CJK}]+") if len(tw) else pd.Series(dtype=bool)
-    latin = tw.loc[~cjk]
-    latin = latin.loc[~latin["word"].isin(STOPWORDS) & ~latin["word"].str.fullmatch(r"\d+")
-                      & (latin["word"].str.len() > 1)]
-    latin = latin.merge(lab_words.assign(present=True), on=["sku", "word"], how="left")
-    missing = latin.loc[latin["present"].isna(), ["id", "word"]]
-    cjk_rows = tw.loc[cjk]
-    if len(cjk_rows):
-        cjk_text = lab_words.loc[lab_words["word"].str.fullmatch(rf"[{_CJK}]+")].groupby("sku")["word"].agg(
-            "|".join)
-        extra = [(i, m) for i, w, lab in zip(cjk_rows["id"], cjk_rows["word"], cjk_rows["sku"])
-                 for m in _missing_cjk(w, cjk_text.get(lab, ""))]
-        if extra:
-            missing = pd.concat([missing, pd.DataFrame(extra, columns=["id", "word"])], ignore_index=True)
-    missing = missing.drop_duplicates().sort_values("id", kind="stable")
-    per_term = join_words(missing["id"], missing["word"])
-    conv["missing"] = per_term.reindex(np.arange(len(conv))).fillna("").to_numpy(dtype=object)
-    m = missing.join(conv[["sku", "search_term", "orders", "sales"]], on="id")
-    if len(m):
-        words = (m.groupby(["sku", "word"], sort=False)
-                 .agg(orders=("orders", "sum"), sales=("sales", "sum"), terms=("search_term", "size"),
-                      example=("search_term", "first")).reset_index()
-                 .sort_values(["orders", "sales"], ascending=False, kind="stable").reset_index(drop=True))
-    else:
-        words = pd.DataFrame({"sku": pd.Series(dtype="str"), "word": pd.Series(dtype="str"),
-                              "orders": pd.Series(dtype="float64"), "sales": pd.Series(dtype="float64"),
-                              "terms": pd.Series(dtype="int64"), "example": pd.Series(dtype="str")})
-    unused = _unused(terms.loc[not_asin], lw, known)
+    tcode, tuniq = pd.factorize(terms["search_term"], use_na_sentinel=True)
+    tuniq = pd.Series(tuniq, dtype="str")
+    asin = asin_mask(tuniq).to_numpy(dtype=bool)
+    tw = word_table(tuniq)                                  # id = code of the distinct term
+    tw["cjk"] = tw["word"].str.fullmatch(rf"[{_CJK}]+").fillna(False).to_numpy(dtype=bool) if len(tw) else []
+    ok_term = (tcode >= 0) & ~asin[np.maximum(tcode, 0)]
+    conv, words = _gaps(terms, label, tcode, tuniq, tw, ok_term, lw, known)
+    unused = _unused(terms, tcode, ok_term, tw, lw)
     for frame in (words, conv, unused):
         for c in frame.columns:
             if frame[c].dtype == object:
@@ -312,35 +281,87 @@ def coverage(terms: pd.DataFrame, products: pd.DataFrame | None,
     return ListingCoverage(words=words, terms=conv, unused=unused, fields=fields, notes=tuple(notes))
 
 
-def _unused(terms: pd.DataFrame, lw: pd.DataFrame, known: set[str]) -> pd.DataFrame:
+def _gaps(terms, label, tcode, tuniq, tw, ok_term, lw, known):
+    """(converting terms with their missing words, missing words ranked by orders)."""
+    conv_rows = (terms["orders"] > 0).to_numpy() & ok_term
+    lcode, luniq = pd.factorize(label)
+    conv = pd.DataFrame({"lab": lcode[conv_rows], "t": tcode[conv_rows],
+                         "orders": terms["orders"].to_numpy()[conv_rows],
+                         "sales": terms["sales"].to_numpy()[conv_rows]})
+    conv = conv.groupby(["lab", "t"], sort=False)[["orders", "sales"]].sum().reset_index()
+    conv = conv.sort_values(["orders", "sales"], ascending=False, kind="stable").reset_index(drop=True)
+    # listing words per label: a label names one SKU, several (", "), or "" for every listing
+    labels = pd.DataFrame({"lab": np.arange(len(luniq)),
+                           "member": [lab.split(", ") if lab else sorted(known) for lab in luniq]})
+    lab_words = labels.explode("member").merge(lw[["sku", "word"]].rename(columns={"sku": "member"}),
+                                               on="member")[["lab", "word"]].drop_duplicates()
+    pairs = conv[["lab", "t"]].reset_index().rename(columns={"index": "row"})
+    tw_l = tw.loc[~tw["cjk"]]
+    tw_l = tw_l.loc[~tw_l["word"].isin(STOPWORDS) & ~tw_l["word"].str.fullmatch(r"\d+")
+                    & (tw_l["word"].str.len() > 1)]
+    latin = pairs.merge(tw_l[["id", "word"]], left_on="t", right_on="id")
+    latin = latin.merge(lab_words.assign(present=True), on=["lab", "word"], how="left")
+    missing = latin.loc[latin["present"].isna(), ["row", "word"]]
+    tw_c = tw.loc[tw["cjk"]]
+    if len(tw_c):
+        cjk = pairs.merge(tw_c[["id", "word"]], left_on="t", right_on="id")
+        is_c = lab_words["word"].str.fullmatch(rf"[{_CJK}]+").fillna(False)
+        cjk_text = lab_words.loc[is_c].groupby("lab")["word"].agg("|".join)
+        extra = [(r, m) for r, w, lab in zip(cjk["row"], cjk["word"], cjk["lab"])
+                 for m in _missing_cjk(w, cjk_text.get(lab, ""))]
+        if extra:
+            missing = pd.concat([missing, pd.DataFrame(extra, columns=["row", "word"])], ignore_index=True)
+    missing = missing.drop_duplicates().sort_values("row", kind="stable")
+    out = pd.DataFrame({"sku": np.asarray(luniq, dtype=object)[conv["lab"].to_numpy()],
+                        "search_term": tuniq.to_numpy(dtype=object)[conv["t"].to_numpy()],
+                        "orders": conv["orders"].to_numpy(), "sales": conv["sales"].to_numpy()})
+    per_term = join_words(missing["row"], missing["word"])
+    out["missing"] = per_term.reindex(np.arange(len(out))).fillna("").to_numpy(dtype=object)
+    if missing.empty:
+        return out, pd.DataFrame({"sku": pd.Series(dtype="str"), "word": pd.Series(dtype="str"),
+                                  "orders": pd.Series(dtype="float64"), "sales": pd.Series(dtype="float64"),
+                                  "terms": pd.Series(dtype="int64"), "example": pd.Series(dtype="str")})
+    m = missing.join(out[["sku", "search_term", "orders", "sales"]], on="row")
+    words = (m.groupby(["sku", "word"], sort=False)
+             .agg(orders=("orders", "sum"), sales=("sales", "sum"), terms=("search_term", "size"),
+                  example=("search_term", "first")).reset_index()
+             .sort_values(["orders", "sales"], ascending=False, kind="stable").reset_index(drop=True))
+    return out, words
+
+
+def _unused(terms: pd.DataFrame, tcode: np.ndarray, ok_term: np.ndarray, tw: pd.DataFrame,
+            lw: pd.DataFrame) -> pd.DataFrame:
     """Listing words of advertised SKUs that appear in none of their clicked search terms (CJK runs
-    longer than 4 characters are sentences and are skipped; a clicked CJK term also covers its pairs).
-    Words are compared as integer codes of the listing vocabulary."""
+    longer than 4 characters are sentences and are skipped; a CJK listing word inside a clicked CJK run
+    counts as searched). SKUs, terms and words are compared as integer codes."""
     empty = pd.DataFrame({"sku": pd.Series(dtype="str"), "word": pd.Series(dtype="str"),
                           "fields": pd.Series(dtype="str")})
-    clicked = terms.loc[(terms["clicks"] > 0) & terms["sku"].isin(known), ["sku", "search_term"]]
-    clicked = clicked.drop_duplicates().reset_index(drop=True)
-    cand = lw.loc[lw["sku"].isin(clicked["sku"].unique())]
-    cjk = cand["word"].str.fullmatch(rf"[{_CJK}]+")
+    skus = pd.Index(lw["sku"].unique())
+    scode = skus.get_indexer(terms["sku"].astype("str"))
+    clicked = (terms["clicks"] > 0).to_numpy() & ok_term & (scode >= 0)
+    pairs = pd.DataFrame({"s": scode[clicked], "t": tcode[clicked]}).drop_duplicates()
+    cand = lw.loc[skus.get_indexer(lw["sku"]) >= 0]
+    cand = cand.loc[np.isin(skus.get_indexer(cand["sku"]), pairs["s"].unique())]
+    cjk = cand["word"].str.fullmatch(rf"[{_CJK}]+").fillna(False)
     cand = cand.loc[(~cjk | (cand["word"].str.len() <= 4)) & ~cand["word"].isin(STOPWORDS | CJK_STOP)
-                    & ~cand["word"].str.fullmatch(r"\d+") & (cand["word"].str.len() > 1)]
+                    & ~cand["word"].str.fullmatch(r"\d+").fillna(False) & (cand["word"].str.len() > 1)]
     if cand.empty:
         return empty
     vocab = pd.Index(cand["word"].unique())
-    skus = pd.Index(cand["sku"].unique())
-    cw = word_table(clicked["search_term"])
-    s_code = skus.get_indexer(clicked["sku"])[cw["id"].to_numpy(dtype=np.int64)]
-    words = cw["word"]
-    is_cjk = words.str.fullmatch(rf"[{_CJK}]+").to_numpy(dtype=bool) if len(words) else np.zeros(0, bool)
-    if is_cjk.any():                      # a clicked CJK run also covers the pairs inside it
-        pairs = [(sk, w[i:i + 2]) for sk, w in zip(s_code[is_cjk], words[is_cjk]) for i in range(len(w) - 1)]
-        s_code = np.concatenate([s_code, np.array([p[0] for p in pairs], dtype=np.int64)])
-        words = pd.concat([words, pd.Series([p[1] for p in pairs], dtype="str")], ignore_index=True)
-    w_code = vocab.get_indexer(words)
-    ok = (w_code >= 0) & (s_code >= 0)
-    seen = pd.unique(s_code[ok].astype(np.int64) * len(vocab) + w_code[ok])
+    twv = tw.assign(w=vocab.get_indexer(tw["word"]))
+    twv = twv.loc[twv["w"] >= 0, ["id", "w"]]
+    seen = pairs.merge(twv, left_on="t", right_on="id")
+    seen_keys = pd.unique(seen["s"].to_numpy(dtype=np.int64) * len(vocab)
+                          + seen["w"].to_numpy(dtype=np.int64))
     cand_key = skus.get_indexer(cand["sku"]).astype(np.int64) * len(vocab) + vocab.get_indexer(cand["word"])
-    cand = cand.loc[~np.isin(cand_key, seen)].drop_duplicates(["sku", "word", "field"])
+    unseen = ~np.isin(cand_key, seen_keys)
+    cjk = cand["word"].str.fullmatch(rf"[{_CJK}]+").fillna(False).to_numpy(dtype=bool)
+    if (unseen & cjk).any():       # a CJK listing word inside a clicked CJK run was searched for too
+        runs = pairs.merge(tw.loc[tw["cjk"], ["id", "word"]], left_on="t", right_on="id")
+        text = runs.groupby("s")["word"].agg("|".join)
+        for i in np.flatnonzero(unseen & cjk):
+            unseen[i] = cand["word"].iloc[i] not in text.get(skus.get_loc(cand["sku"].iloc[i]), "")
+    cand = cand.loc[unseen].drop_duplicates(["sku", "word", "field"])
     if cand.empty:
         return empty
     cand = cand.assign(rank=cand["field"].map({f: i for i, f in enumerate(LISTING_FIELDS)}))
