@@ -316,7 +316,9 @@ def _gaps(terms, label, tcode, tuniq, tw, ok_term, lw, known):
                         "search_term": tuniq.to_numpy(dtype=object)[conv["t"].to_numpy()],
                         "orders": conv["orders"].to_numpy(), "sales": conv["sales"].to_numpy()})
     per_term = join_words(missing["row"], missing["word"])
-    out["missing"] = per_term.reindex(np.arange(len(out))).fillna("").to_numpy(dtype=object)
+    text = np.full(len(out), "", dtype=object)
+    text[per_term.index.to_numpy(dtype=np.int64)] = per_term.to_numpy(dtype=object)
+    out["missing"] = text
     if missing.empty:
         return out, pd.DataFrame({"sku": pd.Series(dtype="str"), "word": pd.Series(dtype="str"),
                                   "orders": pd.Series(dtype="float64"), "sales": pd.Series(dtype="float64"),
