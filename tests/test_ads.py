@@ -299,3 +299,10 @@ def test_match_kinds_cover_amazons_spellings(match, targeting, kind):
     from cbe_core.ads._common import match_kinds, norm_values
 
     assert match_kinds(np.array(norm_values([match])), np.array(norm_values([targeting])))[0] == kind
+
+
+def test_a_blank_search_term_is_never_harvested_or_negated():
+    st = _report(_big_pool(), _rows("", 200, 0, days=40), _rows(" ", 40, 6, days=20, ad_group="B2"))
+    res = analyse(st, PRODUCTS, settle_days=0)
+    assert res.negate.empty and res.harvest.empty
+    assert "" in set(res.terms["search_term"])              # still counted in the figures

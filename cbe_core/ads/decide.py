@@ -218,7 +218,7 @@ def analyse(search_terms: pd.DataFrame, products: pd.DataFrame | None = None,
     ``settings`` or keyword overrides (``target_acos=0.25, window_days=30, settle_days=3...``)."""
     s = replace(settings or Settings(), **overrides).check()
     st = check_search_terms(search_terms)
-    currency = single_currency(search_terms, products)
+    currency = single_currency(search_terms, products, orders, ads)
     period, in_window, notes = _period(st, s)
 
     # --- codes (whole report: exact keywords and the last 30 days need rows outside the window)
@@ -288,7 +288,8 @@ def analyse(search_terms: pd.DataFrame, products: pd.DataFrame | None = None,
     sta["pool"] = np.where(use_sku, "sku", "ad_group")
     sta["pool_conversion"] = safe_div(pool_o, pool_c)
     # the test is run where it can decide something: terms with spend and no orders or ACoS over target
-    poor = (sta["spend"] > 0) & ((sta["orders"] == 0) | (sta["acos"] > sta["target_acos"]))
+    named = term_k[sta["term"].to_numpy()] != ""                    # a blank term is never an action
+    poor = (sta["spend"] > 0) & ((sta["orders"] == 0) | (sta["acos"] > sta["target_acos"])) & named
     cand = poor.to_numpy()
     pv = np.full(len(sta), np.nan)
     pv[cand] = stats.negation_p_values(sta["clicks"].to_numpy()[cand], sta["orders"].to_numpy()[cand],
@@ -308,7 +309,7 @@ def analyse(search_terms: pd.DataFrame, products: pd.DataFrame | None = None,
     exact_any = set(ex_tg) | set(ex_term)
     exact_by_sku = set(zip(ex_sku, ex_tg)) | set(zip(ex_sku, ex_term))
     converting = ((sta["orders"] >= s.min_orders) & (sta["sales"] > 0)
-                  & (sta["acos"] <= sta["target_acos"])).to_numpy()
+                  & (sta["acos"] <= sta["target_acos"])).to_numpy() & named
     already = np.zeros(len(sta), dtype=bool)
     idx_c = np.flatnonzero(converting)
     folds = _fold_codes(term_k, sta["term"].to_numpy()[idx_c])[sta["term"].to_numpy()[idx_c]].tolist()
