@@ -250,7 +250,11 @@ def analyse(search_terms: pd.DataFrame, products: pd.DataFrame | None = None,
                                                     "rate": f"{s.fee_rate:.0%}"}))
     flat = s.target_acos is not None and not isinstance(s.target_acos, Mapping)
     win = rows.loc[in_window]
-    fine = _group(win, ["camp", "ag", "tg", "kind", "term", "sku", "k2", "k3"], _SUMS)
+    fine = _group(win, ["k3", "tg", "kind", "sku"], _SUMS)      # camp, ag, term are inside k3
+    k3 = fine["k3"].to_numpy()
+    fine["term"] = k3 % n_term
+    fine["k2"] = k3 // n_term
+    fine["camp"], fine["ag"] = fine["k2"].to_numpy() // n_ag, fine["k2"].to_numpy() % n_ag
     fine_target, fine_be, fine_from = _unit_targets(fine, sku_k, camp_k, tgt, ads, rows, flat, s, notes)
     fine["target_acos"] = fine_target
     fine["break_even_acos"] = fine_be
