@@ -48,7 +48,7 @@ try:
                      target_acos=target, safety_margin=margin, min_orders=int(min_orders), alpha=alpha,
                      max_change=step, isolate=isolate)
 except DataError as exc:
-    st.error(exc.message(ctx.lang), icon=":material/error:")
+    st.error(ac.esc(exc.message(ctx.lang)), icon=":material/error:")   # it may quote the file's headers
     st.stop()
 p = res.period
 st.caption(t("ads.page.scope", start=p["start"], end=p["end"], days=p["settle_days"],
