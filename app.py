@@ -22,7 +22,7 @@ else:
 
 st.subheader(ctx.t("home.what"))
 cols = st.columns(2)
-for i, page in enumerate(("diagnostics", "competitors", "logistics", "customers")):
+for i, page in enumerate(("diagnostics", "competitors", "logistics", "customers", "ads")):
     required, optional = NEEDS[page]
     with cols[i % 2].container(border=True):
         path, icon, label = PAGES[page]

@@ -28,6 +28,7 @@ COMMANDS = {
     "restock": "restock plan for every SKU: cover, stock-out and reorder dates, quantities, overstock",
     "workspace": "the stores kept between visits: import, list, export, import-store",
     "review": "the weekly review of a stored store (HTML, workbook, JSON)",
+    "ads": "search terms to harvest, negate and re-bid; the Amazon bulk file",
 }
 
 

@@ -182,6 +182,13 @@ PRODUCTS = Table(
         C("length_cm", "float", False, "length", "长", "长(cm)"),
         C("width_cm", "float", False, "width", "宽", "宽(cm)"),
         C("height_cm", "float", False, "height", "高", "高(cm)"),
+        # Listing text (optional; read by cbe_core.ads.listing for keyword coverage). ``name`` is the title.
+        C("bullet_points", "text", False, "bullet points", "bullet point", "bullet_point",
+          "key product features", "五点描述", "卖点", "产品卖点"),
+        C("description", "text", False, "product description", "product_description", "item-description",
+          "item description", "商品描述", "产品描述"),
+        C("search_terms_backend", "text", False, "backend search terms", "generic keywords",
+          "generic_keywords", "search terms", "backend keywords", "后台搜索词", "后台关键词", "搜索关键词"),
     ),
     "one row per sku",
 )

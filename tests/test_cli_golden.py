@@ -42,6 +42,8 @@ COMMANDS = {
                "--to", "2026-10-31", "--json"],
     "restock": ["restock", "--orders", f"{S}/orders.csv", "--inventory", f"{S}/inventory.csv", "--products",
                 f"{S}/products.csv", "--json"],
+    "ads": ["ads", "--search-terms", f"{S}/search_terms.csv", "--products", f"{S}/products.csv",
+            "--orders", f"{S}/orders.csv", "--ads", f"{S}/ads.csv", "--json"],
 }
 
 

@@ -32,6 +32,7 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "competitors": ("pages/3_Competitors.py", ":material/compare_arrows:", "nav.competitors"),
     "logistics": ("pages/4_Logistics.py", ":material/local_shipping:", "nav.logistics"),
     "customers": ("pages/5_Customers.py", ":material/groups:", "nav.customers"),
+    "ads": ("pages/6_Ads.py", ":material/ads_click:", "nav.ads"),
     "workspace": ("pages/7_Workspace.py", ":material/inventory_2:", "nav.workspace"),
 }
 
@@ -41,6 +42,7 @@ NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "competitors": (("competitors",), ("reviews", "products")),
     "logistics": ((), ("products", "rate_cards", "shipments", "orders", "inventory")),
     "customers": (("orders",), ("products", "ads")),
+    "ads": (("search_terms",), ("products", "orders", "ads")),
 }
 
 LANG_KEY = "lang"

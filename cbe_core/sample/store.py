@@ -414,6 +414,11 @@ def generate_store(seed: int = 7, plant: bool = True) -> dict[str, pd.DataFrame]
     from . import operations as sample_operations
 
     store.update(sample_operations.generate(store, seed=seed, plant=plant))
+
+    # search terms behind the ads, and listing text added to the products (cbe_core.sample.ads)
+    from . import ads as sample_ads
+
+    store.update(sample_ads.generate(store, seed=seed, plant=plant))
     return store
 
 
