@@ -93,7 +93,7 @@ def test_clv_model_auto_json_names_the_chosen_model_and_its_holdout_check(cdnow_
 def test_clv_model_pareto_reproduces_the_published_fit_through_the_cli(cdnow_csv, capsys):
     assert main(["clv", str(cdnow_csv), "--calibration-end", CAL_END, "--model", "pareto", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"model", "pareto", "gamma_gamma", "holdout"}
+    assert set(out) == {"model", "pareto", "gamma_gamma", "holdout", "currency"}
     # 2,349 customers here (8 CDNOW customers only ever bought $0 lines, which are not sales)
     assert out["pareto"]["r"] == pytest.approx(0.553, rel=0.02)
     assert out["pareto"]["s"] == pytest.approx(0.606, rel=0.02)
